@@ -1,0 +1,14 @@
+#!/bin/bash
+# Installs what `make check` needs on Debian 12, as root. Idempotent.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(
+	build-essential clang-14 libclang-rt-14-dev   # build, sanitizers, libFuzzer
+	python3                                      # JSON checks in shell tests
+)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
