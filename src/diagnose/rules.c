@@ -16,6 +16,7 @@ struct state {
 	struct findings *out;
 	enum mode mode;
 	bool gpu_ok;       /* a GPU bound to nvidia */
+	bool denied;       /* a source was unreadable for lack of privilege */
 };
 
 static bool starts(const char *s, const char *prefix)
@@ -142,7 +143,7 @@ static void rule_nvidia(struct state *s)
 	}
 	if (ev->n_gpus == 0) {
 		f = finding_add(s->out, "NVIDIA_GPU_ABSENT", SEV_FAIL, FINDING_BLOCKS,
-				"No NVIDIA GPU among the PCI devices dom0 sees");
+				"No NVIDIA GPU among the PCI devices this system sees");
 		if (!ev->src[SRC_PCI].present)
 			f->flags |= FINDING_MISSING;
 		finding_hint(f, ev->src[SRC_PCI].present
@@ -367,7 +368,9 @@ static void rule_xen_common(struct state *s)
 				ev->xen_version.value);
 		finding_proof(f, &ev->xen_version);
 		finding_proof(f, &ev->product);
-		finding_hint(f, "Try it with the one-shot trial (dom0cuda fix); keep the PV entry as fallback.");
+		finding_hint(f, s->mode == MODE_DOM0_PV
+				? "Try it with the one-shot trial (dom0cuda fix); the PV entry stays as fallback."
+				: "Keep the PV entry as a fallback (dom0cuda persist does) and watch Xen updates.");
 	}
 	if (ev->grubenv_oneshot.found) {
 		f = finding_add(s->out, "ONESHOT_PENDING", SEV_INFO, 0,
@@ -400,8 +403,14 @@ static void rule_evidence(struct state *s)
 		}
 		if (!wanted || src->present || !src->name)
 			continue;
-		f = finding_add(s->out, "EVIDENCE_MISSING", SEV_INFO, FINDING_MISSING,
-				"Could not read %s (%s): %s", src->name, src->path, strerror(-src->err));
+		if (strcmp(src->name, src->path) == 0)
+			f = finding_add(s->out, "EVIDENCE_MISSING", SEV_INFO, FINDING_MISSING,
+					"Could not read %s: %s", src->name, strerror(-src->err));
+		else
+			f = finding_add(s->out, "EVIDENCE_MISSING", SEV_INFO, FINDING_MISSING,
+					"Could not read %s (%s): %s", src->name, src->path, strerror(-src->err));
+		if (src->err == -EACCES || src->err == -EPERM)
+			s->denied = true;
 		finding_hint(f, src->err == -EACCES || src->err == -EPERM
 				? "Run as root."
 				: "On a live host this source should exist; in a bundle, recapture with "
@@ -433,7 +442,7 @@ static void decide(struct state *s)
 {
 	struct findings *out = s->out;
 	const struct finding *blocker = NULL;
-	bool curable = false, missing_root = false;
+	bool curable = false;
 
 	for (size_t i = 0; i < out->n; i++) {
 		const struct finding *f = &out->v[i];
@@ -443,14 +452,14 @@ static void decide(struct state *s)
 			blocker = f;
 		if (f->flags & FINDING_CURABLE)
 			curable = true;
-		if (f->flags & FINDING_MISSING && strstr(f->hint ? f->hint : "", "root"))
-			missing_root = true;
 	}
+	if (s->mode == MODE_DOMU && !s->gpu_ok)
+		blocker = findings_get(out, "NOT_DOM0");
 	if (s->mode == MODE_UNKNOWN) {
 		out->verdict = VERDICT_UNKNOWN;
 		out->reason = xstrdup("Not enough evidence to tell how dom0 runs "
 				      "(no /sys/hypervisor, /proc/xen or kernel log)");
-		out->next = missing_root ? "sudo dom0cuda check" : "dom0cuda report";
+		out->next = s->denied ? "sudo dom0cuda check" : "dom0cuda report";
 	} else if (blocker) {
 		out->verdict = VERDICT_BLOCKED;
 		out->reason = xasprintf("%s: %s", blocker->id, blocker->summary);
