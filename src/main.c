@@ -15,6 +15,10 @@
 static const struct cmd commands[] = {
 	{ "check", cmd_check, 0, "diagnose this host: why CUDA fails and what to do next", cmd_check_usage },
 	{ "report", cmd_report, 0, "write an evidence bundle that `check --root` replays", cmd_report_usage },
+	{ "fix", cmd_fix, CMD_NEEDS_ROOT | CMD_WRITES_BOOT, "add a PVH dom0 boot entry and boot it once (plan, diff, confirm)", cmd_fix_usage },
+	{ "verify", cmd_verify, 0, "after the trial reboot: is dom0 PVH and does CUDA work?", cmd_verify_usage },
+	{ "persist", cmd_persist, CMD_NEEDS_ROOT | CMD_WRITES_BOOT, "make the verified PVH entry the default", cmd_persist_usage },
+	{ "rollback", cmd_rollback, CMD_NEEDS_ROOT | CMD_WRITES_BOOT, "undo every boot change dom0cuda made", cmd_rollback_usage },
 	{ "smoke", cmd_smoke, 0, "prove CUDA does real work on every GPU; PCIe bandwidth", cmd_smoke_usage },
 };
 

@@ -63,10 +63,18 @@ void cmd_print_usage(const struct cmd *cmd, FILE *out);
 
 int cmd_check(int argc, char **argv, struct ctx *ctx);
 int cmd_report(int argc, char **argv, struct ctx *ctx);
+int cmd_fix(int argc, char **argv, struct ctx *ctx);
+int cmd_verify(int argc, char **argv, struct ctx *ctx);
+int cmd_persist(int argc, char **argv, struct ctx *ctx);
+int cmd_rollback(int argc, char **argv, struct ctx *ctx);
 int cmd_smoke(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_check_usage[];
 extern const char cmd_report_usage[];
+extern const char cmd_fix_usage[];
+extern const char cmd_verify_usage[];
+extern const char cmd_persist_usage[];
+extern const char cmd_rollback_usage[];
 extern const char cmd_smoke_usage[];
 
 #endif

@@ -69,7 +69,7 @@ is "$(cat "$TMP/rc")" 1 "symlink_loop_is_not_fatal"
 
 # A 2 GiB dmesg (sparse) in bounded memory: the release binary under a
 # 256 MiB address-space limit (ASan needs terabytes of virtual space).
-mk; truncate -s 2G "$TMP/h/commands/dmesg.txt"
+mk; : >"$TMP/h/commands/dmesg.txt"; truncate -s 2G "$TMP/h/commands/dmesg.txt"
 printf '\nHypervisor detected: Xen PV\n' >>"$TMP/h/commands/dmesg.txt"
 (ulimit -v 262144; "$TOP/build/dom0cuda" check --root "$TMP/h" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/rc")
 is "$(cat "$TMP/rc")" 1 "two_gib_dmesg_bounded_memory"
