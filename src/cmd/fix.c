@@ -1,0 +1,215 @@
+/* dom0cuda fix: preflight (check's findings), then a PVH copy of the
+ * default Xen entry and a one-shot boot of it (DESIGN §5). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/xen_cmdline.h"
+#include "cmd/bootcmd.h"
+#include "cmd/common.h"
+#include "render/render.h"
+#include "util/log.h"
+
+const char cmd_fix_usage[] =
+	"usage: dom0cuda fix [--dry-run] [--yes] [--force] [--accept ID]... [--root DIR] [--json]\n"
+	"\n"
+	"Adds a GRUB entry \"<default title> (PVH dom0)\" right after the default Xen\n"
+	"entry (IOMMU re-enabled, dom0=pvh) and arms a one-shot boot of it. The\n"
+	"default entry, Serial and Safe Mode entries stay untouched, so if the\n"
+	"trial panics, the next boot is the old default. Shows the plan and a diff\n"
+	"and asks first; keeps backups and a journal for `dom0cuda rollback`.\n"
+	"\n"
+	"  -n, --dry-run  only show the plan and the diff\n"
+	"  -y, --yes      do not ask (needed without a terminal)\n"
+	"  --accept ID    accept finding ID (e.g. NVIDIA_GPU_ABSENT on a host\n"
+	"                 without a GPU) so it does not block\n"
+	"  --force        go on despite blocking findings and an unconfirmed boot\n"
+	"                 entry; never despite a finding that predicts a Xen panic\n"
+	"\n"
+	"Exit codes: 0 done (or nothing to do), 1 declined, 2 refused by the\n"
+	"preflight, 64 usage, 65 boot config not understood, 66 no grub.cfg,\n"
+	"73 cannot write, 75 another dom0cuda holds the lock.\n";
+
+/* A finding that stops fix: one predicting a panic always, else a blocking
+ * one unless accepted or forced. */
+static const struct finding *preflight(const struct findings *f, bool force)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].flags & FINDING_PANIC)
+			return &f->v[i];
+	for (size_t i = 0; i < f->n && !force; i++)
+		if ((f->v[i].flags & FINDING_BLOCKS) && !(f->v[i].flags & FINDING_ACCEPTED))
+			return &f->v[i];
+	return NULL;
+}
+
+/* Is the entry we booted from in this file? (DESIGN §5) */
+static int booted_entry(const struct evidence *ev, const struct boot_files *bf, bool force,
+			struct strbuf *why)
+{
+	int idx[8];
+	size_t n;
+
+	if (!ev->xen_commandline.found) {
+		if (force)
+			return 0;
+		strbuf_addf(why, "cannot tell which entry of %s this host booted from (no xen_commandline from `xl info`); rerun where xl works, or pass --force",
+			    bf->cfg_path);
+		return -ENOENT;
+	}
+	n = grubcfg_match_xen_cmdline(&bf->cfg, ev->xen_commandline.value, idx, 8);
+	if (n == 0 && !force) {
+		strbuf_addf(why, "no entry of %s has the Xen arguments this host booted with (%s): it may not be the grub.cfg GRUB reads; pass --force if you are sure",
+			    bf->cfg_path, ev->xen_commandline.value);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void emit_json(struct strbuf *out, const char *result, const struct boot_files *bf,
+		      const struct boot_change *ch, const struct findings *f, const char *error)
+{
+	struct json_writer jw;
+
+	json_init(&jw, out);
+	json_object_begin(&jw, NULL);
+	json_string(&jw, "schema", "dom0cuda.fix/1");
+	json_string(&jw, "result", result);
+	if (ch && bf) {
+		json_string(&jw, "entry", ch->entry_title);
+		json_string(&jw, "oneshot", oneshot_kind_name(ch->oneshot));
+		json_object_begin(&jw, "xen_args");
+		json_string(&jw, "old", ch->xen_args_old);
+		json_string(&jw, "new", ch->xen_args_new);
+		json_object_end(&jw);
+		bootcmd_plan_json(&jw, bf, ch);
+	}
+	if (f)
+		render_findings_json(&jw, f);
+	json_string(&jw, "error", error);
+	json_string(&jw, "next", strcmp(result, "applied") == 0 || strcmp(result, "nothing-to-do") == 0 ?
+			 "reboot, then dom0cuda verify" : NULL);
+	json_object_end(&jw);
+	strbuf_addch(out, '\n');
+}
+
+int cmd_fix(int argc, char **argv, struct ctx *ctx)
+{
+	struct accept_list accept = { 0 };
+	struct render_opts ro = { .color = ctx->color, .verbosity = ctx->verbosity, .root = ctx->root };
+	struct bootcmd_opts o;
+	struct lock lk = { .fd = -1 };
+	struct sysroot sr;
+	struct evidence ev;
+	struct findings f;
+	struct boot_files bf;
+	struct boot_change ch = { 0 };
+	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
+	const struct finding *stop;
+	const char *result = NULL;
+	enum boot_err kind;
+	bool loaded = false, planned = false;
+	int r, rc;
+
+	rc = bootcmd_parse(argc, argv, cmd_fix_usage, true, &accept, &o);
+	if (rc)
+		goto out_accept;
+	if ((rc = cmd_open_root(ctx, &sr)))
+		goto out_accept;
+	cmd_diagnose(&sr, &accept, &ev, &f);
+	if (ev.guest_type.found && strcmp(ev.guest_type.value, "PVH") == 0) {
+		result = "nothing-to-do";
+		strbuf_addstr(&out, "dom0 already runs as PVH: nothing to fix. Next: dom0cuda verify\n");
+		rc = 0;
+		goto render;
+	}
+	stop = preflight(&f, o.force);
+	if (stop) {
+		result = "refused";
+		strbuf_addf(&why, "%s: %s%s", stop->id, stop->summary,
+			    (stop->flags & FINDING_PANIC) ? " (this predicts a Xen panic with no way back: --force does not override it)" :
+			    "; fix that first, or pass --accept ID (or --force) if it does not apply here");
+		if (!ctx->json)
+			render_finding_text(&out, stop, &ro);
+		rc = EXIT_BLOCKED;
+		goto render;
+	}
+	if (!o.dry_run && (rc = bootcmd_lock(&sr, "fix", &lk)))
+		goto done;
+	r = boot_files_load(&sr, ev.efi, &bf, &why, &kind);
+	loaded = r == 0;
+	if (r < 0) {
+		result = "error";
+		rc = bootcmd_load_exit(kind, r);
+		goto render;
+	}
+	if (booted_entry(&ev, &bf, o.force, &why) < 0) {
+		result = "refused";
+		rc = EXIT_DATAERR;
+		goto render;
+	}
+	r = boot_plan_fix(&bf.cfg, bf.env_exists ? &bf.env : NULL, &ch, &why);
+	planned = r == 0;
+	if (r < 0) {
+		result = "refused";
+		rc = EXIT_DATAERR;
+		goto render;
+	}
+	if (!ctx->json)
+		bootcmd_plan_text(&out, &bf, &ch);
+	if (ch.already) {
+		result = "nothing-to-do";
+		strbuf_addstr(&out, "\nThe PVH entry is in place and its one-shot boot is armed: nothing to change.\n"
+			      "Next: reboot, then dom0cuda verify\n");
+		rc = 0;
+		goto render;
+	}
+	if (o.dry_run) {
+		result = "dry-run";
+		strbuf_addstr(&out, "\nDry run: nothing changed. Apply with: dom0cuda fix --yes\n");
+		rc = 0;
+		goto render;
+	}
+	if (!ctx->json && (rc = cmd_emit(ctx, &out)))
+		goto done;
+	strbuf_reset(&out);
+	rc = bootcmd_confirm(ctx, &o, "Apply this change?");
+	if (rc) {
+		result = "declined";
+		goto render;
+	}
+	r = boot_commit(&bf, &ch, "fix", &why);
+	if (r < 0) {
+		result = "error";
+		rc = bootcmd_write_exit(r);
+		goto render;
+	}
+	result = "applied";
+	strbuf_addf(&out, "Done: '%s' added, one-shot armed (backups and journal in %s).\n"
+		    "Next: reboot. If the trial fails, the host comes back on the old default.\n"
+		    "After the reboot: dom0cuda verify\n", ch.entry_title, STATE_DIR);
+	rc = 0;
+render:
+	if (why.len)
+		log_error("%s", why.buf);
+	if (ctx->json) {
+		strbuf_reset(&out);
+		emit_json(&out, result, loaded ? &bf : NULL, planned ? &ch : NULL, &f, why.len ? why.buf : NULL);
+	}
+	r = cmd_emit(ctx, &out);
+	if (r && !rc)
+		rc = r;
+done:
+	lock_release(&lk);
+	if (loaded)
+		boot_files_free(&bf);
+	boot_change_free(&ch);
+	strbuf_release(&out);
+	strbuf_release(&why);
+	findings_free(&f);
+	evidence_free(&ev);
+	sysroot_close(&sr);
+out_accept:
+	cmd_accept_free(&accept);
+	return rc;
+}
