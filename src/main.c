@@ -39,7 +39,7 @@ void cmd_print_usage(const struct cmd *cmd, FILE *out)
 static void print_main_usage(FILE *out)
 {
 	fputs("usage: dom0cuda [--root DIR] [--json] [--no-color] [-q|-v] VERB [ARGS]\n"
-	      "       dom0cuda help [VERB] | --version\n\nVerbs:\n", out);
+	      "       dom0cuda help [VERB | findings] | --version\n\nVerbs:\n", out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n" CMD_GLOBAL_OPTIONS_HELP
@@ -121,6 +121,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "findings") == 0) {
+			/* One id a line: bash completion (contrib/) and scripts read it. */
+			puts("Finding ids (dom0cuda(8) explains each):");
+			for (size_t i = 0; finding_ids[i]; i++)
+				printf("  %s\n", finding_ids[i]);
+			return 0;
+		}
 		if (argc >= 3) {
 			cmd = cmd_lookup(argv[2]);
 			if (!cmd) {
