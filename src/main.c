@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "diagnose/diagnose.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "version.h"
