@@ -5,6 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(
 	build-essential clang-14 libclang-rt-14-dev   # build, sanitizers, libFuzzer
 	python3                                      # JSON checks in shell tests
+	grub-common                                  # boot (2xx): grub-script-check, grub-editenv
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
