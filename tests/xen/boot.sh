@@ -1,0 +1,20 @@
+#!/bin/bash
+# Boots the test disk once under QEMU (TCG: no KVM needed) on hardware that
+# can run a PVH dom0 (AMD CPU with SVM+NPT, an AMD IOMMU) and saves the serial
+# console (GRUB, Xen, dom0) to LOG. Adapted from the team's xenlab boot.sh.
+# usage: boot.sh [--allow-reboot] DISK LOG
+#   By default a reboot ends QEMU (-no-reboot): one power-on, one boot.
+#   --allow-reboot lets a Xen panic reboot into GRUB again (fallback tests);
+#   the run still ends when dom0 powers off.
+# BOOT_TIMEOUT (seconds, default 300) bounds the run; exit 124 when it fires.
+set -u
+reboot=-no-reboot
+[ "${1:-}" = --allow-reboot ] && { reboot=; shift; }
+disk=$1; log=$2
+accel=tcg
+# shellcheck disable=SC2086
+timeout --kill-after=10 "${BOOT_TIMEOUT:-300}" qemu-system-x86_64 \
+	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt -smp 1 -m 2048 \
+	-nographic -monitor none -serial stdio $reboot \
+	-drive file="$disk",format=raw,if=ide \
+	</dev/null >"$log" 2>&1

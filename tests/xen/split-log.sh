@@ -1,0 +1,15 @@
+#!/bin/bash
+# Splits a serial log into DIR/console.txt (the log without carriage returns)
+# and one file per =====BEGIN NAME===== ... =====END NAME===== block the step
+# script printed (see step-lib.sh). Xen's own console lines, "(XEN) ...", are
+# dropped from the blocks: Xen may print while dom0 does.
+# usage: split-log.sh LOG DIR
+set -eu
+log=$1; dir=$2
+rm -rf "$dir"; mkdir -p "$dir"
+tr -d '\r' <"$log" >"$dir/console.txt"
+awk -v dir="$dir" '
+	/^=====BEGIN [^ ]+=====$/ { f = $0; sub(/^=====BEGIN /, "", f); sub(/=====$/, "", f);
+		out = dir "/" f; printf "" > out; next }
+	/^=====END [^ ]+=====$/ { if (out != "") close(out); out = ""; next }
+	out != "" && !/^\(XEN\) / { print >> out }' "$dir/console.txt"
