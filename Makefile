@@ -53,7 +53,25 @@ build/unit/%: tests/unit/%.c $(SAN_OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -Ibuild -Itests/unit $(SANFLAGS) -o $@ $< $(SAN_OBJS) $(LDLIBS)
 
-test-build: build/dom0cuda build/san/dom0cuda $(UNIT_BINS)
+# Test double of the NVIDIA libraries (tests/cudadouble, a test instrument):
+# ok/ has both, old/ a libcuda without the _v2 entry points, nonvml/ no NVML.
+CUDADOUBLE := build/cudadouble/ok/libcuda.so.1 build/cudadouble/ok/libnvidia-ml.so.1 \
+	      build/cudadouble/old/libcuda.so.1 build/cudadouble/nonvml/libcuda.so.1
+DOUBLEFLAGS = $(SANFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -shared -Wl,-soname,$(notdir $@)
+
+build/cudadouble/ok/libcuda.so.1 build/cudadouble/nonvml/libcuda.so.1: tests/cudadouble/fake_cuda.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DOUBLEFLAGS) -o $@ $<
+
+build/cudadouble/old/libcuda.so.1: tests/cudadouble/fake_cuda.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DOUBLEFLAGS) -DFAKE_OLD_DRIVER -o $@ $<
+
+build/cudadouble/ok/libnvidia-ml.so.1: tests/cudadouble/fake_nvml.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DOUBLEFLAGS) -o $@ $<
+
+test-build: build/dom0cuda build/san/dom0cuda $(UNIT_BINS) $(CUDADOUBLE)
 
 check: test-build
 	tests/run.sh
