@@ -72,7 +72,6 @@ struct evidence {
 	struct ev_item nvrm_loaded;  /* "NVRM: loading NVIDIA UNIX ..." */
 	struct ev_item nvrm_errors[EV_MAX_LIST];
 	size_t n_nvrm_errors;
-	struct ev_item pciback_dmesg; /* "pciback 0000:...: seizing device" */
 
 	/* Xen console (xl dmesg, then /var/log/xen/hypervisor.log) */
 	struct ev_xen_param xen_params[EV_MAX_LIST];

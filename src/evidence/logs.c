@@ -52,7 +52,7 @@ static bool contains_ci(const char *s, size_t len, const char *needle)
 /* --- dom0 kernel log --- */
 
 static const char *const dmesg_anchors[] = {
-	"Hypervisor detected", "kernel on ", "x86/PAT:", "NVRM", "pciback", NULL,
+	"Hypervisor detected", "Booting ", "x86/PAT:", "NVRM", NULL,
 };
 
 struct dmesg_ctx {
@@ -117,9 +117,6 @@ static void on_dmesg_line(void *data, const char *line, size_t len, long no)
 				break;
 			}
 		}
-	} else if (find_sub(line, len, "pciback") && find_sub(line, len, "seizing device")) {
-		if (!ev->pciback_dmesg.found)
-			ev_item_set(&ev->pciback_dmesg, "seized", c->source, no, line, len);
 	}
 	free(v);
 }
