@@ -162,4 +162,11 @@ deb: release
 		BIN=build/release/dom0cuda
 	packaging/mkdeb.sh '$(PKG_VERSION)' build/deb build/dom0cuda_$(PKG_VERSION)_amd64.deb
 
+# make -s print-VAR: a variable's value, for tests and scripts.
+print-%:
+	@echo '$($*)'
+
 .PHONY: release dist rpm deb
+
+# ---- Fuzzing (issue 8; tests/fuzz/README.md) ----
+include tests/fuzz/fuzz.mk
