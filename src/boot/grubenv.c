@@ -67,8 +67,13 @@ int grubenv_parse(const char *buf, size_t len, struct grubenv *env, char **err)
 			n++;
 		}
 		if (n == rest) {
-			/* The tail after the last line is the '#' padding. */
-			if (strspn(p, "#") < rest)
+			/* The tail after the last line is the '#' padding. buf
+			 * need not be NUL-terminated: count within rest only. */
+			size_t pad = 0;
+
+			while (pad < rest && p[pad] == '#')
+				pad++;
+			if (pad < rest)
 				return fail(env, err, line, "text after the last line is not '#' padding");
 			break;
 		}
