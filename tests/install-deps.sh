@@ -6,7 +6,10 @@ pkgs=(
 	build-essential clang-14 libclang-rt-14-dev   # build, sanitizers, libFuzzer
 	python3                                      # JSON checks in shell tests
 	grub-common                                  # boot (2xx): grub-script-check, grub-editenv
+	rpm bash-completion systemd                  # packaging (5xx): rpmbuild, completion, systemd-analyze
 )
+# packaging (5xx): make release fetches zig with npm (an image's Node.js may bring its own npm)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
