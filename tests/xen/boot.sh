@@ -6,15 +6,24 @@
 #   By default a reboot ends QEMU (-no-reboot): one power-on, one boot.
 #   --allow-reboot lets a Xen panic reboot into GRUB again (fallback tests);
 #   the run still ends when dom0 powers off.
-# BOOT_TIMEOUT (seconds, default 300) bounds the run; exit 124 when it fires.
+# BOOT_TIMEOUT (seconds, default 400) bounds the run; exit 124 when it fires.
+# LOG.times gets each console line with the seconds since QEMU started.
+# One CPU: emulation of two costs the (2-core) host more than it saves, and
+# a 2-vCPU PVH dom0 soft-locked in IPIs under TCG.
 set -u
 reboot=-no-reboot
 [ "${1:-}" = --allow-reboot ] && { reboot=; shift; }
 disk=$1; log=$2
 accel=tcg
 # shellcheck disable=SC2086
-timeout --kill-after=10 "${BOOT_TIMEOUT:-300}" qemu-system-x86_64 \
-	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt -smp 1 -m 2048 \
+set -o pipefail
+timeout --kill-after=10 "${BOOT_TIMEOUT:-400}" qemu-system-x86_64 \
+	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt -smp 1 -m 1024 \
 	-nographic -monitor none -serial stdio $reboot \
 	-drive file="$disk",format=raw,if=ide \
-	</dev/null >"$log" 2>&1
+	</dev/null 2>&1 | tee "$log" | python3 -uc '
+import sys, time
+t0 = time.time()
+for line in sys.stdin.buffer:
+    sys.stdout.write("%7.1f %s\n" % (time.time() - t0, line.decode(errors="replace").rstrip()))
+' >"$log.times"

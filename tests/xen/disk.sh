@@ -1,13 +1,14 @@
 #!/bin/bash
 # The test host's disk: a BIOS disk image that boots through a real GRUB
 # (i386-pc) from an ext2 root filesystem holding /boot (Xen, the dom0 kernel and
-# its config, the test initramfs, grub.cfg, grubenv) and /test/step.sh, the
+# its config, the test initramfs, grub.cfg) and /test/step.sh, the
 # script dom0 runs at its next boot. Built and edited without loop devices or
 # mounts: `mke2fs -d` makes the filesystem, debugfs reads and writes files in
 # it, GRUB's boot.img and core.img go into the MBR gap by hand (what
 # grub-bios-setup would do). Adapted from the team's xenlab grub-disk.sh.
 # usage:
-#   disk.sh create DISK GRUB_CFG INITRAMFS   new disk (empty grubenv)
+#   disk.sh create DISK GRUB_CFG INITRAMFS   new disk (no grubenv, like a
+#                                            fresh XCP-ng: fix creates one)
 #   disk.sh cat DISK PATH                    print a file of the disk
 #   disk.sh put DISK LOCAL_FILE PATH         write a file into the disk
 set -eu
@@ -40,7 +41,6 @@ cp "$(ls /boot/xen-4.17*.gz | head -1)" "$w/root/boot/xen.gz"
 cp "/boot/vmlinuz-$kver" "/boot/config-$kver" "$w/root/boot/"
 cp "$initrd" "$w/root/boot/initrd.img-$kver"
 cp "$cfg" "$w/root/boot/grub/grub.cfg"
-grub-editenv "$w/root/boot/grub/grubenv" create
 mke2fs -q -t ext2 -L root-d0ctest -d "$w/root" "$w/fs.img" 64M
 
 mods="biosdisk part_msdos ext2 normal configfile multiboot2 gzio loadenv test echo ls search search_label serial terminal halt reboot sleep"

@@ -62,6 +62,27 @@ xen_disk() {
 # disk_cat PATH: a file of the test disk (e.g. /boot/grub/grub.cfg).
 disk_cat() { "$XEN_TESTS/disk.sh" cat "$XEN_DISK" "$1"; }
 
+# entries_kept OLD NEW: every menuentry block of grub.cfg OLD is in NEW, byte
+# for byte.
+entries_kept() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+old = open(sys.argv[1]).read(); new = open(sys.argv[2]).read()
+blocks = re.findall(r"^menuentry .*?^}\n", old, re.S | re.M)
+missing = [b.splitlines()[0] for b in blocks if b not in new]
+assert blocks and not missing, "changed or missing: %s" % missing
+PY
+}
+
+# oneshot_clear: the disk's grubenv arms no one-shot boot (GRUB's save_env
+# cleared next_entry, or there is none).
+oneshot_clear() {
+	local env
+	env=$(disk_cat /boot/grub/grubenv) || return 1
+	echo "$env" | grep -v '^#'
+	! echo "$env" | grep -q '^next_entry=.'
+}
+
 # xen_boot STEP [--allow-reboot]: the step script (stdin) goes to the disk's
 # /test/step.sh, the disk boots once, the serial log is split into
 # build/xen/NAME/STEP/. One TAP line: the boot reached the end of the script.
@@ -71,11 +92,11 @@ xen_boot() {
 	cat >"$XEN_DIR/$step.sh"
 	"$XEN_TESTS/disk.sh" put "$XEN_DISK" "$XEN_DIR/$step.sh" /test/step.sh || _xen_bail "cannot write step $step"
 	start=$(date +%s)
-	BOOT_TIMEOUT=${BOOT_TIMEOUT:-300} "$XEN_TESTS/boot.sh" $reboot "$XEN_DISK" "$XEN_DIR/$step.log"
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-400} "$XEN_TESTS/boot.sh" $reboot "$XEN_DISK" "$XEN_DIR/$step.log"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
-	echo "$XEN_NAME $step ${secs}s $(xen_guest_type "$step")" >>"$XEN_TIMES"
 	"$XEN_TESTS/split-log.sh" "$XEN_DIR/$step.log" "$XEN_DIR/$step"
+	echo "$(date -u +%FT%TZ) $XEN_NAME $step ${secs}s rc=$rc dom0=$(xen_guest_type "$step")" >>"$XEN_TIMES"
 	_n=$((_n + 1))
 	if [ "$rc" -eq 0 ] && grep -q '^=====D0C DONE=====' "$XEN_DIR/$step/console.txt"; then
 		echo "ok $_n - boot $step finished in ${secs}s (dom0 $(xen_guest_type "$step"))"

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Scenario b (issue 5): on real Xen 4.17 through real GRUB under QEMU: fix,
+# trial boot as PVH, `persist`; the next two boots are both PVH; `rollback`;
+# the boot after is PV and grub.cfg is byte-identical to the one the host
+# started with. 5 boots.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/xen/lib.sh"
+xen_setup
+xen_disk b-persist iommu=no
+ACCEPT="--accept NVIDIA_GPU_ABSENT"   # no GPU in the VM (see 410)
+
+xen_boot 1-pv-fix <<SH
+run fix dom0cuda fix --yes --json $ACCEPT
+SH
+is "$(xen_guest_type 1-pv-fix)" PV "boot1_dom0_is_pv"
+is "$(rc_of 1-pv-fix fix)" 0 "fix_yes_exits_0"
+
+xen_boot 2-trial-persist <<'SH'
+run verify dom0cuda verify --json --no-smoke
+run persist dom0cuda persist --yes --json
+SH
+is "$(xen_guest_type 2-trial-persist)" PVH "boot2_trial_dom0_is_pvh"
+is "$(rc_of 2-trial-persist verify)" 0 "verify_passes_on_trial"
+is "$(rc_of 2-trial-persist persist)" 0 "persist_exits_0"
+is "$(jq_py "$(out 2-trial-persist persist)" 'j["result"]')" applied "persist_json_result_applied"
+disk_cat /boot/grub/grub.cfg >"$XEN_DIR/grub.cfg.persisted"
+ok "persist_keeps_old_default_and_other_entries" entries_kept "$XEN_DIR/grub.cfg.orig" "$XEN_DIR/grub.cfg.persisted"
+
+for n in 3 4; do
+	step=$n-persisted
+	if [ $n = 4 ]; then cmds='run check dom0cuda check --json
+run rollback dom0cuda rollback --yes --json'
+	else cmds='run check dom0cuda check --json'; fi
+	xen_boot $step <<<"$cmds"
+	is "$(xen_guest_type $step)" PVH "boot${n}_after_persist_dom0_is_pvh"
+	ok "boot${n}_grub_booted_pvh_entry" grep -qF "Booting \`XCP-ng (PVH dom0)'" "$(console $step)"
+	is "$(jq_py "$(out $step check)" '"DOM0_PVH" in ids(j) and "DOM0_PV" not in ids(j)')" True "boot${n}_check_finds_dom0_pvh"
+	is "$(jq_py "$(out $step check)" 'j["host"]["guest_type"]')" PVH "boot${n}_check_host_guest_type_pvh"
+done
+is "$(rc_of 4-persisted rollback)" 0 "rollback_exits_0"
+is "$(jq_py "$(out 4-persisted rollback)" 'j["result"]')" applied "rollback_json_result_applied"
+
+xen_boot 5-rolled-back <<'SH'
+run check dom0cuda check --json
+run rollback-again dom0cuda rollback --yes
+SH
+is "$(xen_guest_type 5-rolled-back)" PV "boot5_after_rollback_dom0_is_pv"
+ok "boot5_grub_booted_default_entry" grep -qF "Booting \`XCP-ng'" "$(console 5-rolled-back)"
+is "$(jq_py "$(out 5-rolled-back check)" '"DOM0_PV" in ids(j)')" True "boot5_check_finds_dom0_pv"
+disk_cat /boot/grub/grub.cfg >"$XEN_DIR/grub.cfg.final"
+ok "rollback_grub_cfg_byte_identical_to_start" cmp "$XEN_DIR/grub.cfg.orig" "$XEN_DIR/grub.cfg.final"
+ok "rollback_removes_grubenv_fix_created" bash -c '! "$1" cat "$2" /boot/grub/grubenv 2>/dev/null' _ "$XEN_TESTS/disk.sh" "$XEN_DISK"
+is "$(rc_of 5-rolled-back rollback-again)" 0 "rollback_again_exits_0"
+ok "rollback_again_has_nothing_to_do" grep -q "Nothing to roll back" "$(out 5-rolled-back rollback-again)"
+done_testing
