@@ -13,12 +13,12 @@ run_one() {
 	"$@" >"$log" 2>&1
 	local rc=$?
 	local p f
-	p=$(grep -c '^ok ' "$log"); f=$(grep -c '^not ok ' "$log")
+	p=$(grep -ac '^ok ' "$log"); f=$(grep -ac '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $name exited $rc" >>"$log"; fi
 	pass=$((pass + p)); fail=$((fail + f))
 	if [ "$f" -gt 0 ]; then
 		failed_files+=("$name"); printf '%-48s FAIL (%d passed, %d failed)\n' "$name" "$p" "$f"
-		grep -A8 '^not ok' "$log" | head -60 | sed 's/^/    /'
+		grep -a -A8 '^not ok' "$log" | head -60 | sed 's/^/    /'
 	else
 		printf '%-48s ok (%d)\n' "$name" "$p"
 	fi
