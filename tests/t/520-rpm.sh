@@ -5,8 +5,10 @@
 cd "$TOP"
 fails() { ! "$@"; }
 
-ok rpm_builds make -s rpm
-RPM=build/dom0cuda-$(make -s print-PKG_VERSION)-1.x86_64.rpm
+# Pinned: a commit landing mid-test must not rename what this test builds.
+VERSION=$(make -s print-VERSION)
+ok rpm_builds make -s rpm VERSION="$VERSION"
+RPM=build/dom0cuda-$(make -s print-PKG_VERSION VERSION="$VERSION")-1.x86_64.rpm
 ok rpm_file_exists test -f "$RPM"
 
 # What rpm 4.11 can read: gzip/xz payloads (not zstd), and no rpmlib() feature
@@ -24,7 +26,7 @@ ok rpm_post_enables_verify_unit grep -q 'systemctl enable dom0cuda-verify.servic
 R=$TMP/root
 ok rpm_installs_into_scratch_root rpm --root "$R" --nodeps --noscripts -i "$RPM"
 ok installs_usr_sbin_dom0cuda test -x "$R/usr/sbin/dom0cuda"
-is "$("$R/usr/sbin/dom0cuda" --version)" "dom0cuda $(make -s print-VERSION)" installed_binary_runs_and_reports_version
+is "$("$R/usr/sbin/dom0cuda" --version)" "dom0cuda $VERSION" installed_binary_runs_and_reports_version
 ok installed_binary_loads_on_glibc_217 packaging/check-glibc.sh "$R/usr/sbin/dom0cuda" 2.17
 ok installs_man_page zgrep -q '^\.TH DOM0CUDA 8' "$R/usr/share/man/man8/dom0cuda.8.gz"
 ok installs_bash_completion grep -q 'complete -F _dom0cuda dom0cuda' \

@@ -4,11 +4,14 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
 
-ok deb_builds make -s deb
-DEB=build/dom0cuda_$(make -s print-PKG_VERSION)_amd64.deb
+# Pinned: a commit landing mid-test must not rename what this test builds.
+VERSION=$(make -s print-VERSION)
+PKG_VERSION=$(make -s print-PKG_VERSION VERSION="$VERSION")
+ok deb_builds make -s deb VERSION="$VERSION"
+DEB=build/dom0cuda_${PKG_VERSION}_amd64.deb
 ok deb_file_exists test -f "$DEB"
 is "$(dpkg-deb -f "$DEB" Package Version Architecture | tr '\n' ' ')" \
-	"Package: dom0cuda Version: $(make -s print-PKG_VERSION) Architecture: amd64 " deb_control_names_package_and_version
+	"Package: dom0cuda Version: $PKG_VERSION Architecture: amd64 " deb_control_names_package_and_version
 is "$(dpkg-deb -f "$DEB" Depends)" "libc6 (>= 2.17)" deb_depends_on_glibc_217_only
 ok deb_postinst_enables_verify_unit bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -xOf - ./postinst |
 	grep -q "systemctl enable dom0cuda-verify.service"' _ "$DEB"
@@ -17,7 +20,7 @@ ok deb_files_owned_by_root bash -c '! dpkg-deb -c "$1" | grep -v " root/root "' 
 R=$TMP/root
 ok deb_extracts_into_scratch_root dpkg-deb -x "$DEB" "$R"
 ok installs_usr_sbin_dom0cuda test -x "$R/usr/sbin/dom0cuda"
-is "$("$R/usr/sbin/dom0cuda" --version)" "dom0cuda $(make -s print-VERSION)" installed_binary_runs_and_reports_version
+is "$("$R/usr/sbin/dom0cuda" --version)" "dom0cuda $VERSION" installed_binary_runs_and_reports_version
 ok installed_binary_loads_on_glibc_217 packaging/check-glibc.sh "$R/usr/sbin/dom0cuda" 2.17
 ok installs_man_page zgrep -q '^\.TH DOM0CUDA 8' "$R/usr/share/man/man8/dom0cuda.8.gz"
 ok installs_bash_completion grep -q 'complete -F _dom0cuda dom0cuda' \
