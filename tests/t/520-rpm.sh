@@ -33,8 +33,12 @@ ok installs_bash_completion grep -q 'complete -F _dom0cuda dom0cuda' \
 	"$R/usr/share/bash-completion/completions/dom0cuda"
 ok installs_verify_unit grep -qx 'ExecStart=/usr/sbin/dom0cuda verify' \
 	"$R/usr/lib/systemd/system/dom0cuda-verify.service"
-ok installs_licence cmp LICENSE "$(echo "$R"/usr/share/licenses/dom0cuda*/LICENSE)"
-ok installs_readme cmp README.md "$(echo "$R"/usr/share/doc/dom0cuda*/README.md)"
+# The RPM is built from the tarball: its LICENSE and README are the ones shipped.
+SRC=dom0cuda-$(make -s print-PKG_VERSION VERSION="$VERSION")
+ok installs_licence cmp <(tar -xzOf "build/$SRC.tar.gz" "$SRC/LICENSE") \
+	"$(echo "$R"/usr/share/licenses/dom0cuda*/LICENSE)"
+ok installs_readme cmp <(tar -xzOf "build/$SRC.tar.gz" "$SRC/README.md") \
+	"$(echo "$R"/usr/share/doc/dom0cuda*/README.md)"
 is "$(stat -c %a "$R/var/lib/dom0cuda")" 700 owns_private_state_directory
 
 # The unit as installed, next to this machine's targets; its Documentation=
