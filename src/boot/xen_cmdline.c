@@ -212,11 +212,11 @@ void xen_cmdline_facts(const struct xen_cmdline *cl, struct xen_cmdline_facts *f
 			}
 		} else if (word_is(t, klen, "dom0-iommu") && val) {
 			for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-					const char *it = ii.it;
-					size_t itlen = ii.len;
-					if (word_is(it, itlen, "none"))
-						f->dom0_iommu_none = true;
-				}
+				const char *it = ii.it;
+				size_t itlen = ii.len;
+				if (word_is(it, itlen, "none"))
+					f->dom0_iommu_none = true;
+			}
 		} else if (word_is(t, klen, "hap") || word_is(t, klen, "no-hap")) {
 			int b = sub_bool(t, strlen(t), "hap");
 			if (b >= 0) {
@@ -281,8 +281,8 @@ static void lint_token(const struct xen_token *tok, const struct xen_cmdline_fac
 
 	if (word_is(t, klen, "iommu") && val) {
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
+			const char *it = ii.it;
+			size_t itlen = ii.len;
 			enum iommu_item k = classify_iommu_item(it, itlen);
 			if (k == IOMMU_ITEM_PT)
 				lint_add(l, "XEN_PARAM_INVALID", XEN_LINT_WARN, t, xasprintf(
@@ -294,21 +294,21 @@ static void lint_token(const struct xen_token *tok, const struct xen_cmdline_fac
 		}
 	} else if (word_is(t, klen, "dom0") && val) {
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
-				if (!dom0_item_valid(it, itlen))
-					lint_add(l, "XEN_PARAM_INVALID", XEN_LINT_WARN, t, xasprintf(
-						"'%.*s' is not a valid dom0= item (pv, pvh, shadow, verbose, "
-						"cpuid-faulting, msr-relaxed, pf-fixup)", (int)itlen, it));
-			}
+			const char *it = ii.it;
+			size_t itlen = ii.len;
+			if (!dom0_item_valid(it, itlen))
+				lint_add(l, "XEN_PARAM_INVALID", XEN_LINT_WARN, t, xasprintf(
+					"'%.*s' is not a valid dom0= item (pv, pvh, shadow, verbose, "
+					"cpuid-faulting, msr-relaxed, pf-fixup)", (int)itlen, it));
+		}
 	} else if (word_is(t, klen, "dom0") && !val) {
 		lint_add(l, "XEN_PARAM_INVALID", XEN_LINT_WARN, t,
 			 xstrdup("dom0 needs a value list, e.g. dom0=pvh"));
 	} else if (word_is(t, klen, "dom0-iommu")) {
 		bool bad = !val || !*val;
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
+			const char *it = ii.it;
+			size_t itlen = ii.len;
 			if (!word_is(it, itlen, "none") && sub_bool(it, itlen, "passthrough") < 0 &&
 			    sub_bool(it, itlen, "strict") < 0 && sub_bool(it, itlen, "map-inclusive") < 0 &&
 			    sub_bool(it, itlen, "map-reserved") < 0)
@@ -323,8 +323,8 @@ static void lint_token(const struct xen_token *tok, const struct xen_cmdline_fac
 	} else if (word_is(t, klen, "dom0_mem")) {
 		bool bad = !val || !*val;
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
+			const char *it = ii.it;
+			size_t itlen = ii.len;
 			const char *s = it;
 			size_t n = itlen;
 			if (n > 4 && (strncmp(s, "min:", 4) == 0 || strncmp(s, "max:", 4) == 0)) {
@@ -422,8 +422,8 @@ int xen_cmdline_enable_iommu(struct xen_cmdline *cl)
 			continue;
 		}
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
+			const char *it = ii.it;
+			size_t itlen = ii.len;
 			enum iommu_item k = classify_iommu_item(it, itlen);
 			if (k == IOMMU_ITEM_OFF || k == IOMMU_ITEM_PT) {
 				dropped = true;
@@ -474,8 +474,8 @@ int xen_cmdline_set_dom0_pvh(struct xen_cmdline *cl)
 
 		strbuf_addstr(&sb, "dom0=");
 		for (struct item_iter ii = { .next = val }; item_next(&ii);) {
-				const char *it = ii.it;
-				size_t itlen = ii.len;
+			const char *it = ii.it;
+			size_t itlen = ii.len;
 			bool mode = word_is(it, itlen, "pv") || word_is(it, itlen, "pvh");
 			if (mode && placed)
 				continue;
