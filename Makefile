@@ -111,8 +111,10 @@ export ZIG_LOCAL_CACHE_DIR ?= $(ZIG_GLOBAL_CACHE_DIR)
 GLIBC_MIN   := 2.17
 REL_CC       = $(ZIG) cc -target x86_64-linux-gnu.$(GLIBC_MIN)
 # Warnings stay on, but not -Werror: zig's clang is not the compiler `make` uses.
+# Hardened as distributions build root tools: all of it exists in glibc 2.17.
 REL_CFLAGS  := $(filter-out -Werror,$(BASE)) -Ibuild -O2 -g -fno-sanitize=all \
-               -ffile-prefix-map=$(CURDIR)=.
+               -ffile-prefix-map=$(CURDIR)=. -fPIE -fstack-protector-strong -D_FORTIFY_SOURCE=2
+REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
 # libgcc supplies __cpu_model (__builtin_cpu_supports), which zig's compiler-rt lacks.
 REL_LDLIBS  := $(LDLIBS) $(shell $(CC) -print-libgcc-file-name)
 REL_OBJS    := $(patsubst src/%.c,build/release/obj/%.o,$(SRCS) src/main.c)
@@ -131,7 +133,7 @@ build/release/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/version.h $(ZIG_DEP
 	$(REL_CC) $(REL_CFLAGS) -c -o $@ $<
 
 build/release/dom0cuda: $(REL_OBJS) | $(ZIG_DEP)
-	$(REL_CC) -o $@ $^ $(REL_LDLIBS)
+	$(REL_CC) $(REL_LDFLAGS) -o $@ $^ $(REL_LDLIBS)
 
 # Objects that include version.h are rebuilt when the version changes.
 VERSION_OBJS := $(foreach d,obj san release/obj,$(patsubst src/%.c,build/$(d)/%.o,\
@@ -140,7 +142,7 @@ $(VERSION_OBJS): build/version.h
 
 build/release/selftest: packaging/toolchain/selftest.c | $(ZIG_DEP)
 	@mkdir -p $(dir $@)
-	$(REL_CC) $(REL_CFLAGS) -o $@ $< $(REL_LDLIBS)
+	$(REL_CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< $(REL_LDLIBS)
 
 # Refuse a release that glibc 2.17 could not load, or a toolchain that
 # miscompiles it (packaging/toolchain/selftest.c says how).

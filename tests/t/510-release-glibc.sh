@@ -12,6 +12,9 @@ ok release_imports_no_glibc_symbol_newer_than_2_17 packaging/check-glibc.sh "$RE
 is "$(readelf -d "$REL" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')" \
 	"libc.so.6 libdl.so.2 libpthread.so.0 " release_needs_only_libc_libdl_libpthread
 ok release_loads_libcuda_at_run_time_only grep -q 'libcuda\.so\.1' "$REL"
+# Hardened like a distribution's root tools: PIE, full RELRO, stack protector.
+is "$(readelf -d "$REL" | sed -n 's/.*(FLAGS_1).*Flags: *//p')" "NOW PIE" release_is_pie_with_bind_now
+ok release_has_stack_protector grep -q '__stack_chk_fail' < <(objdump -T "$REL")
 
 # The check must catch what it is for: this machine's gcc links stat@GLIBC_2.33
 # and __libc_start_main@GLIBC_2.34.
