@@ -4,6 +4,7 @@
  * The directory is built as DIR.partial and renamed when complete. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "cmd/common.h"
 #include "evidence/redact.h"
 #include "util/exec.h"
+#include "util/fdio.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "version.h"
@@ -69,21 +71,6 @@ static int parent_dirs(const char *file)
 	return r;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Copies (and redacts) one recorded entry into the bundle. */
 static int copy_entry(struct sysroot *sr, const struct sysroot_rec_entry *e, const char *dir,
 		      struct redactor *rd)
@@ -127,6 +114,21 @@ done:
 		log_errno(r, "bundle: cannot copy %s to %s", e->path, dst);
 	free(dst);
 	return r;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* A bundle is complete or absent: a failed run removes its .partial tree. */
+static void remove_tree(const char *dir)
+{
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+		log_errno(-errno, "cannot remove the incomplete bundle %s", dir);
 }
 
 static char *default_output(struct redactor *rd)
@@ -176,7 +178,7 @@ static int write_meta(const char *dir, const struct ctx *ctx, bool redacted, con
 	json_array_end(&jw);
 	json_object_end(&jw);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	r = fd < 0 ? -errno : write_all(fd, sb.buf, sb.len);
+	r = fd < 0 ? -errno : fd_write_all(fd, sb.buf, sb.len);
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
@@ -282,6 +284,7 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 			log_warn("bundle: %s left out", rec.v[i].path);
 	if (write_meta(partial, ctx, redact, host, &rec) < 0 || rename(partial, out_dir) < 0) {
 		log_errno(-errno, "cannot complete bundle %s", out_dir);
+		remove_tree(partial);
 		r = EXIT_CANTCREAT;
 		goto out;
 	}

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
+
 enum kind { K_HOST, K_UUID, K_MAC, K_SERIAL };
 
 struct mapping {
@@ -194,21 +196,6 @@ void redact_line(struct redactor *rd, const char *s, size_t len, struct strbuf *
 	}
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Redacts whole lines of buf[0..len), returns bytes consumed (up to the
  * last newline, or all when final). */
 static size_t redact_lines(struct redactor *rd, const char *buf, size_t len, bool final,
@@ -234,9 +221,9 @@ int redact_copy_buf(struct redactor *rd, const char *buf, size_t len, int out)
 	int r;
 
 	if (!rd)
-		return write_all(out, buf, len);
+		return fd_write_all(out, buf, len);
 	redact_lines(rd, buf, len, true, &sb);
-	r = write_all(out, sb.buf ? sb.buf : "", sb.len);
+	r = fd_write_all(out, sb.buf ? sb.buf : "", sb.len);
 	strbuf_release(&sb);
 	return r;
 }
@@ -261,13 +248,13 @@ int redact_copy_fd(struct redactor *rd, int in, int out)
 		}
 		have += (size_t)n;
 		if (!rd) {
-			r = write_all(out, buf, have);
+			r = fd_write_all(out, buf, have);
 			have = 0;
 		} else {
 			/* A line longer than the buffer is redacted in pieces. */
 			strbuf_reset(&sb);
 			used = redact_lines(rd, buf, have, n == 0 || have == CHUNK, &sb);
-			r = write_all(out, sb.buf ? sb.buf : "", sb.len);
+			r = fd_write_all(out, sb.buf ? sb.buf : "", sb.len);
 			have -= used;
 			memmove(buf, buf + used, have);
 		}
