@@ -398,14 +398,15 @@ int boot_commit(struct boot_files *bf, const struct boot_change *ch, const char 
 	if (ch->cfg) {
 		r = safe_write(&bf->root, bf->cfg_path, ch->cfg, ch->cfg_len, 0644, 0);
 		if (r < 0) {
-			strbuf_addf(why, "cannot write %s: %s (it is unchanged)", bf->cfg_path, safe_strerror(r));
+			strbuf_addf(why, "cannot write %s: %s (it is unchanged, unless only the final sync of its directory failed; `dom0cuda rollback` puts back the original either way)",
+				    bf->cfg_path, safe_strerror(r));
 			goto out;
 		}
 	}
 	if (ch->nenv) {
 		r = safe_write(&bf->root, bf->env_path, envout.buf, envout.len, 0644, 0);
 		if (r < 0)
-			strbuf_addf(why, "cannot write %s: %s (it is unchanged; `dom0cuda rollback` undoes the rest)",
+			strbuf_addf(why, "cannot write %s: %s (it is unchanged, unless only the final sync of its directory failed; `dom0cuda rollback` undoes the rest)",
 				    bf->env_path, safe_strerror(r));
 	}
 out:
