@@ -128,7 +128,13 @@ $(ZIG_DEFAULT): packaging/toolchain/package.json packaging/toolchain/package-loc
 	cd build/toolchain && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-build/release/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/version.h $(ZIG_DEP)
+# Changing the compiler or its flags rebuilds the release objects.
+build/release/flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(ZIG) $(REL_CC) $(REL_CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+build/release/obj/%.o: src/%.c $(wildcard src/*/*.h) build/release/flags | build/version.h $(ZIG_DEP)
 	@mkdir -p $(dir $@)
 	$(REL_CC) $(REL_CFLAGS) -c -o $@ $<
 
