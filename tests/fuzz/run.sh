@@ -26,18 +26,21 @@ if [ -e "${crashes[0]}" ]; then
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-"$bin" -max_total_time="$secs" -max_len=$max -timeout=20 -rss_limit_mb=2048 \
+# One log per run: CI and a long run of the same harness may overlap. The
+# generous -timeout is for loaded machines (every input so far ran < 2 s).
+log=$art/fuzz.$$.log
+"$bin" -max_total_time="$secs" -max_len=$max -timeout=${FUZZ_TIMEOUT:-120} -rss_limit_mb=2048 \
 	-print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" "$@" \
-	"$work" "tests/fuzz/corpus/$name" >"$art/fuzz.log" 2>&1
+	"$work" "tests/fuzz/corpus/$name" >"$log" 2>&1
 rc=$?
 # One line for people and docs: executions, coverage, corpus, speed.
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$art/fuzz.log")
-last=$(grep -E '^#[0-9]+' "$art/fuzz.log" | tail -1)
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
 cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
-eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$art/fuzz.log")
-echo "fuzz_$name: ${secs}s rc=$rc execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} exec/s=${eps:-?} corpus=$(ls "$work" | wc -l)"
+eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+echo "fuzz_$name: ${secs}s $(date -u +%H:%M) rc=$rc execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} exec/s=${eps:-?} corpus=$(ls "$work" | wc -l)"
 if [ $rc -ne 0 ]; then
-	grep -E 'ERROR|property failed|SUMMARY|Test unit written' "$art/fuzz.log" | head -20
+	grep -aE 'ERROR|property failed|SUMMARY|Test unit written' "$log" | head -20
 fi
 exit $rc

@@ -11,6 +11,7 @@ if ! command -v cc >/dev/null; then
 fi
 "$TOP/tests/crash/matrix.sh" >"$TMP/matrix" 2>&1
 grep '^#' "$TMP/matrix" | head -60
+grep -E '^(fix|persist|rollback) ' "$TMP/matrix" | sed 's/^/# /'
 while read -r verb mode rest; do
 	good=${rest%%/*} n=${rest#*/}; n=${n%% *}
 	is "$good" "$n" "${verb}_${mode%:}_every_crash_point_recovers ($good/$n)"
