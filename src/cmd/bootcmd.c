@@ -159,3 +159,57 @@ int bootcmd_parse(int argc, char **argv, const char *usage, bool allow_force,
 	}
 	return 0;
 }
+
+int bootcmd_apply(const struct ctx *ctx, const struct bootcmd_opts *o, struct sysroot *sr, bool efi,
+		  const struct bootcmd_step *st, struct bootcmd_run *run, struct strbuf *out,
+		  struct strbuf *why)
+{
+	enum boot_err kind;
+	int r, rc;
+
+	run->lk.fd = -1;
+	run->result = "error";
+	/* The lock covers read, plan and write: no one edits in between. */
+	if (!o->dry_run && (rc = bootcmd_lock(sr, st->verb, &run->lk)))
+		return rc;
+	r = boot_files_load(sr, efi, &run->bf, why, &kind);
+	if (r < 0)
+		return bootcmd_load_exit(kind, r);
+	run->loaded = true;
+	r = st->plan(&run->bf, &run->ch, why, st->arg);
+	if (r < 0) {
+		run->result = "refused";
+		return EXIT_DATAERR;
+	}
+	run->planned = true;
+	if (!ctx->json)
+		bootcmd_plan_text(out, &run->bf, &run->ch);
+	if (run->ch.already || o->dry_run) {
+		run->result = run->ch.already ? "nothing-to-do" : "dry-run";
+		if (run->ch.already)
+			strbuf_addstr(out, "\nNothing to change.\n");
+		else
+			strbuf_addf(out, "\nDry run: nothing changed. Apply with: dom0cuda %s --yes\n", st->verb);
+		return 0;
+	}
+	if (!ctx->json && (rc = cmd_emit(ctx, out)))
+		return rc;
+	strbuf_reset(out);
+	if ((rc = bootcmd_confirm(ctx, o, st->question))) {
+		run->result = "declined";
+		return rc;
+	}
+	r = boot_commit(&run->bf, &run->ch, st->verb, why);
+	if (r < 0)
+		return bootcmd_write_exit(r);
+	run->result = "applied";
+	return 0;
+}
+
+void bootcmd_run_free(struct bootcmd_run *run)
+{
+	lock_release(&run->lk);
+	if (run->loaded)
+		boot_files_free(&run->bf);
+	boot_change_free(&run->ch);
+}

@@ -93,22 +93,33 @@ static void emit_json(struct strbuf *out, const char *result, const struct boot_
 	strbuf_addch(out, '\n');
 }
 
+struct fix_arg {
+	const struct evidence *ev;
+	bool force;
+};
+
+static int plan_fix(const struct boot_files *bf, struct boot_change *ch, struct strbuf *why, void *arg)
+{
+	const struct fix_arg *fa = arg;
+
+	if (booted_entry(fa->ev, bf, fa->force, why) < 0)
+		return -ENOENT;
+	return boot_plan_fix(&bf->cfg, bf->env_exists ? &bf->env : NULL, ch, why);
+}
+
 int cmd_fix(int argc, char **argv, struct ctx *ctx)
 {
 	struct accept_list accept = { 0 };
 	struct render_opts ro = { .color = ctx->color, .verbosity = ctx->verbosity, .root = ctx->root };
 	struct bootcmd_opts o;
-	struct lock lk = { .fd = -1 };
+	struct bootcmd_run run = { .lk.fd = -1 };
+	struct fix_arg fa;
+	struct bootcmd_step step = { "fix", "Apply this change?", plan_fix, &fa };
 	struct sysroot sr;
 	struct evidence ev;
 	struct findings f;
-	struct boot_files bf;
-	struct boot_change ch = { 0 };
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
 	const struct finding *stop;
-	const char *result = NULL;
-	enum boot_err kind;
-	bool loaded = false, planned = false;
 	int r, rc;
 
 	rc = bootcmd_parse(argc, argv, cmd_fix_usage, true, &accept, &o);
@@ -117,93 +128,39 @@ int cmd_fix(int argc, char **argv, struct ctx *ctx)
 	if ((rc = cmd_open_root(ctx, &sr)))
 		goto out_accept;
 	cmd_diagnose(&sr, &accept, &ev, &f);
+	fa = (struct fix_arg){ &ev, o.force };
 	if (ev.guest_type.found && strcmp(ev.guest_type.value, "PVH") == 0) {
-		result = "nothing-to-do";
+		run.result = "nothing-to-do";
 		strbuf_addstr(&out, "dom0 already runs as PVH: nothing to fix. Next: dom0cuda verify\n");
 		rc = 0;
-		goto render;
-	}
-	stop = preflight(&f, o.force);
-	if (stop) {
-		result = "refused";
+	} else if ((stop = preflight(&f, o.force))) {
+		run.result = "refused";
 		strbuf_addf(&why, "%s: %s%s", stop->id, stop->summary,
 			    (stop->flags & FINDING_PANIC) ? " (this predicts a Xen panic with no way back: --force does not override it)" :
 			    "; fix that first, or pass --accept ID (or --force) if it does not apply here");
 		if (!ctx->json)
 			render_finding_text(&out, stop, &ro);
 		rc = EXIT_BLOCKED;
-		goto render;
+	} else {
+		rc = bootcmd_apply(ctx, &o, &sr, ev.efi, &step, &run, &out, &why);
+		if (rc == 0 && strcmp(run.result, "applied") == 0)
+			strbuf_addf(&out, "Done: '%s' added, one-shot armed (backups and journal in %s).\n"
+				    "Next: reboot. If the trial fails, the host comes back on the old default.\n"
+				    "After the reboot: dom0cuda verify\n", run.ch.entry_title, STATE_DIR);
+		else if (rc == 0 && strcmp(run.result, "nothing-to-do") == 0)
+			strbuf_addstr(&out, "Next: reboot, then dom0cuda verify\n");
 	}
-	if (!o.dry_run && (rc = bootcmd_lock(&sr, "fix", &lk)))
-		goto done;
-	r = boot_files_load(&sr, ev.efi, &bf, &why, &kind);
-	loaded = r == 0;
-	if (r < 0) {
-		result = "error";
-		rc = bootcmd_load_exit(kind, r);
-		goto render;
-	}
-	if (booted_entry(&ev, &bf, o.force, &why) < 0) {
-		result = "refused";
-		rc = EXIT_DATAERR;
-		goto render;
-	}
-	r = boot_plan_fix(&bf.cfg, bf.env_exists ? &bf.env : NULL, &ch, &why);
-	planned = r == 0;
-	if (r < 0) {
-		result = "refused";
-		rc = EXIT_DATAERR;
-		goto render;
-	}
-	if (!ctx->json)
-		bootcmd_plan_text(&out, &bf, &ch);
-	if (ch.already) {
-		result = "nothing-to-do";
-		strbuf_addstr(&out, "\nThe PVH entry is in place and its one-shot boot is armed: nothing to change.\n"
-			      "Next: reboot, then dom0cuda verify\n");
-		rc = 0;
-		goto render;
-	}
-	if (o.dry_run) {
-		result = "dry-run";
-		strbuf_addstr(&out, "\nDry run: nothing changed. Apply with: dom0cuda fix --yes\n");
-		rc = 0;
-		goto render;
-	}
-	if (!ctx->json && (rc = cmd_emit(ctx, &out)))
-		goto done;
-	strbuf_reset(&out);
-	rc = bootcmd_confirm(ctx, &o, "Apply this change?");
-	if (rc) {
-		result = "declined";
-		goto render;
-	}
-	r = boot_commit(&bf, &ch, "fix", &why);
-	if (r < 0) {
-		result = "error";
-		rc = bootcmd_write_exit(r);
-		goto render;
-	}
-	result = "applied";
-	strbuf_addf(&out, "Done: '%s' added, one-shot armed (backups and journal in %s).\n"
-		    "Next: reboot. If the trial fails, the host comes back on the old default.\n"
-		    "After the reboot: dom0cuda verify\n", ch.entry_title, STATE_DIR);
-	rc = 0;
-render:
 	if (why.len)
 		log_error("%s", why.buf);
 	if (ctx->json) {
 		strbuf_reset(&out);
-		emit_json(&out, result, loaded ? &bf : NULL, planned ? &ch : NULL, &f, why.len ? why.buf : NULL);
+		emit_json(&out, run.result, run.loaded ? &run.bf : NULL, run.planned ? &run.ch : NULL, &f,
+			  why.len ? why.buf : NULL);
 	}
 	r = cmd_emit(ctx, &out);
 	if (r && !rc)
 		rc = r;
-done:
-	lock_release(&lk);
-	if (loaded)
-		boot_files_free(&bf);
-	boot_change_free(&ch);
+	bootcmd_run_free(&run);
 	strbuf_release(&out);
 	strbuf_release(&why);
 	findings_free(&f);

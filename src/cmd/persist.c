@@ -22,19 +22,21 @@ const char cmd_persist_usage[] =
 	"PVH (verify first), 64 usage, 65 no PVH entry / config not understood,\n"
 	"66 no grub.cfg, 73 cannot write, 75 another dom0cuda holds the lock.\n";
 
+static int plan_persist(const struct boot_files *bf, struct boot_change *ch, struct strbuf *why, void *arg)
+{
+	(void)arg;
+	return boot_plan_persist(&bf->cfg, bf->env_exists ? &bf->env : NULL, ch, why);
+}
+
 int cmd_persist(int argc, char **argv, struct ctx *ctx)
 {
 	struct bootcmd_opts o;
-	struct lock lk = { .fd = -1 };
+	struct bootcmd_run run = { .lk.fd = -1, .result = "error" };
+	struct bootcmd_step step = { "persist", "Make the PVH entry the default?", plan_persist, NULL };
 	struct sysroot sr;
 	struct evidence ev;
 	struct findings f;
-	struct boot_files bf;
-	struct boot_change ch = { 0 };
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
-	const char *result = "error";
-	enum boot_err kind;
-	bool loaded = false, planned = false;
 	int r, rc;
 
 	if ((rc = bootcmd_parse(argc, argv, cmd_persist_usage, true, NULL, &o)))
@@ -43,53 +45,16 @@ int cmd_persist(int argc, char **argv, struct ctx *ctx)
 		return rc;
 	cmd_diagnose(&sr, NULL, &ev, &f);
 	if (!o.force && !(ev.guest_type.found && strcmp(ev.guest_type.value, "PVH") == 0)) {
-		result = "refused";
+		run.result = "refused";
 		strbuf_addf(&why, "dom0 is running as %s, not PVH: make the PVH entry the default only after a trial boot that `dom0cuda verify` passed (or pass --force)",
 			    ev.guest_type.found ? ev.guest_type.value : "an unknown type");
 		rc = EXIT_BLOCKED;
-		goto render;
+	} else {
+		rc = bootcmd_apply(ctx, &o, &sr, ev.efi, &step, &run, &out, &why);
+		if (rc == 0 && strcmp(run.result, "applied") == 0)
+			strbuf_addf(&out, "Done: '%s' is the default boot entry. `dom0cuda rollback` undoes it.\n",
+				    run.ch.entry_title);
 	}
-	if (!o.dry_run && (rc = bootcmd_lock(&sr, "persist", &lk)))
-		goto done;
-	r = boot_files_load(&sr, ev.efi, &bf, &why, &kind);
-	loaded = r == 0;
-	if (r < 0) {
-		rc = bootcmd_load_exit(kind, r);
-		goto render;
-	}
-	r = boot_plan_persist(&bf.cfg, bf.env_exists ? &bf.env : NULL, &ch, &why);
-	planned = r == 0;
-	if (r < 0) {
-		result = "refused";
-		rc = EXIT_DATAERR;
-		goto render;
-	}
-	if (!ctx->json)
-		bootcmd_plan_text(&out, &bf, &ch);
-	if (ch.already || o.dry_run) {
-		result = ch.already ? "nothing-to-do" : "dry-run";
-		strbuf_addstr(&out, ch.already ? "Nothing to change.\n" :
-			      "\nDry run: nothing changed. Apply with: dom0cuda persist --yes\n");
-		rc = 0;
-		goto render;
-	}
-	if (!ctx->json && (rc = cmd_emit(ctx, &out)))
-		goto done;
-	strbuf_reset(&out);
-	if ((rc = bootcmd_confirm(ctx, &o, "Make the PVH entry the default?"))) {
-		result = "declined";
-		goto render;
-	}
-	r = boot_commit(&bf, &ch, "persist", &why);
-	if (r < 0) {
-		rc = bootcmd_write_exit(r);
-		goto render;
-	}
-	result = "applied";
-	strbuf_addf(&out, "Done: '%s' is the default boot entry. `dom0cuda rollback` undoes it.\n",
-		    ch.entry_title);
-	rc = 0;
-render:
 	if (why.len)
 		log_error("%s", why.buf);
 	if (ctx->json) {
@@ -99,10 +64,10 @@ render:
 		json_init(&jw, &out);
 		json_object_begin(&jw, NULL);
 		json_string(&jw, "schema", "dom0cuda.persist/1");
-		json_string(&jw, "result", result);
-		if (planned) {
-			json_string(&jw, "entry", ch.entry_title);
-			bootcmd_plan_json(&jw, &bf, &ch);
+		json_string(&jw, "result", run.result);
+		if (run.planned) {
+			json_string(&jw, "entry", run.ch.entry_title);
+			bootcmd_plan_json(&jw, &run.bf, &run.ch);
 		}
 		json_string(&jw, "error", why.len ? why.buf : NULL);
 		json_object_end(&jw);
@@ -111,11 +76,7 @@ render:
 	r = cmd_emit(ctx, &out);
 	if (r && !rc)
 		rc = r;
-done:
-	lock_release(&lk);
-	if (loaded)
-		boot_files_free(&bf);
-	boot_change_free(&ch);
+	bootcmd_run_free(&run);
 	strbuf_release(&out);
 	strbuf_release(&why);
 	findings_free(&f);
