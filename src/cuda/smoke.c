@@ -54,7 +54,7 @@ static const char smoke_ptx[] =
 /* The verdict's copy: big enough to cross many pages of device memory,
  * small enough that filling and checking it costs a few ms next to the
  * driver's context creation. The kernel works on its first part. */
-#define SMOKE_COPY_BYTES (16u << 20)
+#define SMOKE_COPY_BYTES (4u << 20)
 #define KERNEL_WORDS (1u << 20)
 #define KERNEL_BLOCK 256u
 #define KERNEL_ADD 0x5bd1e995u
@@ -118,14 +118,20 @@ static void step_begin(struct runner *r, const char *name)
 }
 
 /* Records the running step with its outcome; returns 0 for a pass, -1 so
- * callers can `return step_end(...)` on failure. */
-static int step_endv(struct runner *r, enum smoke_status st, int err, const char *errname,
-		     const char *fmt, va_list ap)
+ * callers can `return step_end(...)` on failure. err is the CUresult or
+ * nvmlReturn_t of a failed call, -errno for a library that did not load, 0
+ * for a failed check of data; errname its name (NULL: the CUDA name of err). */
+static int __attribute__((format(printf, 5, 6)))
+step_end(struct runner *r, enum smoke_status st, int err, const char *errname, const char *fmt, ...)
 {
 	struct smoke_steps *ss = r->priv_steps;
 	struct smoke_step *sp;
 	double end = smoke_now_ms();
+	char buf[48];
+	va_list ap;
 
+	if (!errname && err > 0)
+		errname = cuda_error_name(&r->s->cu, err, buf, sizeof(buf));
 	pthread_mutex_lock(&r->s->mu);
 	if (ss->n < SMOKE_MAX_STEPS) {
 		sp = &ss->v[ss->n++];
@@ -135,7 +141,9 @@ static int step_endv(struct runner *r, enum smoke_status st, int err, const char
 		sp->ms = end - r->step_t0;
 		sp->cu_error = err;
 		snprintf(sp->error, sizeof(sp->error), "%s", errname ? errname : "");
+		va_start(ap, fmt);
 		vsnprintf(sp->detail, sizeof(sp->detail), fmt, ap);
+		va_end(ap);
 	}
 	r->step = NULL;
 	publish_locked(r);
@@ -144,69 +152,16 @@ static int step_endv(struct runner *r, enum smoke_status st, int err, const char
 	return st == SMOKE_PASS ? 0 : -1;
 }
 
-static int __attribute__((format(printf, 2, 3))) step_pass(struct runner *r, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = step_endv(r, SMOKE_PASS, 0, NULL, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
+#define step_pass(r, ...) step_end(r, SMOKE_PASS, 0, NULL, __VA_ARGS__)
 /* A failed check of data, not of a call. */
-static int __attribute__((format(printf, 2, 3))) step_fail(struct runner *r, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = step_endv(r, SMOKE_FAIL, 0, NULL, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/* A failed driver call: records its CUresult and name. */
-static int __attribute__((format(printf, 3, 4))) step_cufail(struct runner *r, CUresult e,
-							     const char *fmt, ...)
-{
-	char buf[48];
-	const char *name = cuda_error_name(&r->s->cu, e, buf, sizeof(buf));
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = step_endv(r, SMOKE_FAIL, e, name, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
+#define step_fail(r, ...) step_end(r, SMOKE_FAIL, 0, NULL, __VA_ARGS__)
 /* A library that failed to load: rc is -ENOENT (absent) or -ENOSYS (a
  * symbol missing or the API too old). */
-static int __attribute__((format(printf, 3, 4))) step_endv_fmt(struct runner *r, int rc,
-							       const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = step_endv(r, SMOKE_FAIL, rc, rc == -ENOENT ? "not found" : "too old", fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-static int __attribute__((format(printf, 3, 4))) step_nvfail(struct runner *r, nvmlReturn_t e,
-							     const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = step_endv(r, SMOKE_FAIL, e, r->s->nvml.nvmlErrorString(e), fmt, ap);
-	va_end(ap);
-	return ret;
-}
+#define step_loadfail(r, rc, ...) \
+	step_end(r, SMOKE_FAIL, rc, (rc) == -ENOENT ? "not found" : "too old", __VA_ARGS__)
+#define step_nvfail(r, e, ...) step_end(r, SMOKE_FAIL, e, r->s->nvml.nvmlErrorString(e), __VA_ARGS__)
+/* A failed CUDA call: step_end names its CUresult. */
+#define step_cufail(r, e, ...) step_end(r, SMOKE_FAIL, e, NULL, __VA_ARGS__)
 
 static void *runner_main(void *arg)
 {
@@ -251,17 +206,17 @@ static void run_init(struct runner *r)
 	rc = cuda_api_load(cu, err, sizeof(err));
 	if (rc == -ENOSYS) {
 		in->cuda_version = cuda_api_driver_version();
-		step_endv_fmt(r, rc, "libcuda.so.1 has no %s", err);
+		step_loadfail(r, rc, "libcuda.so.1 has no %s", err);
 		return;
 	}
 	if (rc < 0) {
-		step_endv_fmt(r, rc, "%s", err);
+		step_loadfail(r, rc, "%s", err);
 		return;
 	}
 	if (cu->cuDriverGetVersion(&in->cuda_version) != CUDA_SUCCESS)
 		in->cuda_version = 0;
 	if (in->cuda_version && in->cuda_version < CUDA_API_MIN_VERSION) {
-		step_endv_fmt(r, -ENOSYS, "driver API %d.%d is older than %d.%d",
+		step_loadfail(r, -ENOSYS, "driver API %d.%d is older than %d.%d",
 			      in->cuda_version / 1000, in->cuda_version % 1000 / 10,
 			      CUDA_API_MIN_VERSION / 1000, CUDA_API_MIN_VERSION % 1000 / 10);
 		return;
@@ -304,7 +259,7 @@ static void run_nvml(struct runner *r)
 	step_begin(r, "load libnvidia-ml");
 	rc = nvml_api_load(nv, err, sizeof(err));
 	if (rc < 0) {
-		step_endv_fmt(r, rc, rc == -ENOSYS ? "libnvidia-ml.so.1 has no %s" : "%s", err);
+		step_loadfail(r, rc, rc == -ENOSYS ? "libnvidia-ml.so.1 has no %s" : "%s", err);
 		return;
 	}
 	step_pass(r, "libnvidia-ml.so.1");
@@ -727,16 +682,15 @@ static size_t watch(struct sched *s, struct runner *const *rs, size_t n)
 
 			if (r->done || r->abandoned)
 				continue;
-			pending = true;
-			if (!r->step)
-				continue;
-			deadline = r->step_t0 + timeout_ms;
-			if (now >= deadline) {
+			deadline = r->step ? r->step_t0 + timeout_ms : 0;
+			if (r->step && now >= deadline) {
 				abandon_locked(r, now, s->opts.step_timeout_s);
 				abandoned++;
-			} else if (next == 0 || deadline < next) {
-				next = deadline;
+				continue;
 			}
+			pending = true;
+			if (r->step && (next == 0 || deadline < next))
+				next = deadline;
 		}
 		if (!pending)
 			break;
