@@ -78,57 +78,28 @@ static mode_t mode_arg(int flags, va_list ap)
 	return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
 }
 
-int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
+/* open, open64, openat, openat64: the mode is only passed with O_CREAT or
+ * O_TMPFILE; opening for reading is not a crash point. PRE is the dirfd
+ * argument and its comma, or nothing. */
+#define COMMA ,
+#define OPEN_WRAPPER(fn, op, PRE_DECL, PRE)                                   \
+	int fn(PRE_DECL const char *path, int flags, ...)                     \
+	{                                                                     \
+		va_list ap;                                                   \
+		mode_t m;                                                     \
+                                                                              \
+		va_start(ap, flags);                                          \
+		m = mode_arg(flags, ap);                                      \
+		va_end(ap);                                                   \
+		if (!WRITES(flags))                                           \
+			return NEXT(fn)(PRE path, flags, m);                  \
+		GUARD(op, path, -1, int, NEXT(fn)(PRE path, flags, m));       \
+	}
 
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	if (!WRITES(flags))
-		return NEXT(open)(path, flags, m);
-	GUARD("open", path, -1, int, NEXT(open)(path, flags, m));
-}
-
-int open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	if (!WRITES(flags))
-		return NEXT(open64)(path, flags, m);
-	GUARD("open", path, -1, int, NEXT(open64)(path, flags, m));
-}
-
-int openat(int dfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	if (!WRITES(flags))
-		return NEXT(openat)(dfd, path, flags, m);
-	GUARD("openat", path, -1, int, NEXT(openat)(dfd, path, flags, m));
-}
-
-int openat64(int dfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	if (!WRITES(flags))
-		return NEXT(openat64)(dfd, path, flags, m);
-	GUARD("openat", path, -1, int, NEXT(openat64)(dfd, path, flags, m));
-}
+OPEN_WRAPPER(open, "open", , )
+OPEN_WRAPPER(open64, "open", , )
+OPEN_WRAPPER(openat, "openat", int dfd COMMA, dfd COMMA)
+OPEN_WRAPPER(openat64, "openat", int dfd COMMA, dfd COMMA)
 
 int creat(const char *path, mode_t m)
 {
