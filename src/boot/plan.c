@@ -392,6 +392,7 @@ int boot_strip_ours(const char *buf, size_t len, struct strbuf *out)
 		const char *t = l + indent_len(l);
 		char endmark[96];
 		const char *what, *e;
+		bool persist;
 		size_t q;
 
 		if ((size_t)(t - l) >= ll || strncmp(t, MARK_BEGIN, strlen(MARK_BEGIN)) != 0) {
@@ -419,12 +420,15 @@ int boot_strip_ours(const char *buf, size_t len, struct strbuf *out)
 			pos += ll;
 			continue;
 		}
+		/* Only persist's pieces hold a replaced line; a "#was: " line in
+		 * a copied entry is the admin's own and goes with the copy. */
+		persist = strncmp(what, "persist ", 8) == 0;
 		for (const char *m = l + ll; m < e;) {
 			const char *mnl = memchr(m, '\n', (size_t)(e - m));
 			size_t ml = mnl ? (size_t)(mnl - m) + 1 : (size_t)(e - m);
 			const char *mt = m + indent_len(m);
 
-			if (strncmp(mt, "#was: ", 6) == 0)
+			if (persist && strncmp(mt, "#was: ", 6) == 0)
 				strbuf_add(out, mt + 6, ml - (size_t)(mt + 6 - m));
 			m += ml;
 		}
