@@ -125,7 +125,7 @@ TARBALL     := build/dom0cuda-$(PKG_VERSION).tar.gz
 $(ZIG_DEFAULT): packaging/toolchain/package.json packaging/toolchain/package-lock.json
 	@mkdir -p build/toolchain
 	cp $^ build/toolchain/
-	cd build/toolchain && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	cd build/toolchain && npm ci --no-audit --no-fund --no-update-notifier --ignore-scripts --loglevel=error
 	touch $@
 
 # Changing the compiler or its flags rebuilds the release objects.
