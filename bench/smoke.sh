@@ -36,23 +36,23 @@ import json, os, statistics, subprocess, sys, time
 
 bin_, runs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
-def run(argv, capture=True):
+def run(argv, capture=True, env=None):
     """Wall ms, peak RSS KiB, exit status, stdout of one cold process."""
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+                         stderr=subprocess.DEVNULL, env=env)
     data = p.stdout.read() if capture else b""
     _, status, ru = os.wait4(p.pid, 0)
     ms = (time.perf_counter() - t0) * 1e3
     p.returncode = os.waitstatus_to_exitcode(status)
     return ms, ru.ru_maxrss, p.returncode, data.decode(errors="replace")
 
-def bench(label, cmds, n):
+def bench(label, cmds, n, env=None):
     """Runs the commands interleaved n times after one warm-up round."""
     res = {k: [] for k in cmds}
     for i in range(n + 1):
         for k, argv in cmds.items():
-            ms, rss, rc, _ = run(argv)
+            ms, rss, rc, _ = run(argv, env=env)
             if rc != 0:
                 print(f"{label}: {k} exited {rc}", file=sys.stderr)
             if i:
@@ -77,6 +77,17 @@ print(f"    smoke --quick --all median {a['smoke_quick_all']['median_ms']:.1f} m
 print(f"    peak RSS: floor {a['floor']['peak_rss_kib']} KiB, smoke --quick "
       f"{a['smoke_quick']['peak_rss_kib']} KiB")
 report["verdict_ratio"] = ratio
+
+# The PTX JIT cache (~/.nv/ComputeCache) is warm after the first run above;
+# a host's very first run compiles the kernel. Same comparison without it.
+nocache = dict(os.environ, CUDA_CACHE_DISABLE="1")
+a2 = bench("verdict-nocache", {"floor": [floor],
+                               "smoke_quick": [bin_, "smoke", "--quick", "--device", "0"]},
+           max(3, runs // 3), env=nocache)
+report["verdict_no_jit_cache"] = a2
+print(f"(a2) CUDA_CACHE_DISABLE=1: floor median {a2['floor']['median_ms']:.1f} ms, smoke --quick "
+      f"median {a2['smoke_quick']['median_ms']:.1f} ms -> "
+      f"{a2['smoke_quick']['median_ms'] / a2['floor']['median_ms']:.3f}x floor")
 
 # One --json quick run kept for the step timings.
 _, _, _, js = run([bin_, "--json", "smoke", "--quick", "--device", "0"])
