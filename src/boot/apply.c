@@ -480,13 +480,14 @@ static int undo_edited(const struct journal *j, const struct jfile *f, const str
 }
 
 int boot_rollback(const struct safe_root *root, struct strbuf *report, bool *nothing,
-		  bool dry_run, struct strbuf *why)
+		  bool *kept_edits, bool dry_run, struct strbuf *why)
 {
 	struct journal j;
 	bool found;
 	int r;
 
 	*nothing = false;
+	*kept_edits = false;
 	r = journal_read(root, &j, &found, why);
 	if (r < 0)
 		return r;
@@ -529,6 +530,7 @@ int boot_rollback(const struct safe_root *root, struct strbuf *report, bool *not
 			} else {
 				r = undo_edited(&j, f, &cur, &out, &unlink, report);
 				write = r == 0 && !unlink;
+				*kept_edits |= !unlink;
 			}
 		}
 		if (r == 0 && !dry_run && write) {

@@ -53,10 +53,10 @@ int boot_commit(struct boot_files *bf, const struct boot_change *ch, const char 
 
 /* Undoes every change in the journal. Files unchanged since dom0cuda last
  * wrote them get their original bytes back; files edited since lose only
- * dom0cuda's marked pieces and variables. *nothing: no journal. Progress
- * lines go to report. */
+ * dom0cuda's marked pieces and variables (*kept_edits). *nothing: no
+ * journal. Progress lines go to report. */
 int boot_rollback(const struct safe_root *root, struct strbuf *report, bool *nothing,
-		  bool dry_run, struct strbuf *why);
+		  bool *kept_edits, bool dry_run, struct strbuf *why);
 
 /* Time for journal entries and backup names; SOURCE_DATE_EPOCH when set,
  * so golden tests are reproducible. compact: 20261125T145000Z. */

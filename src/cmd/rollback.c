@@ -30,7 +30,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	struct safe_root root;
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT, report = STRBUF_INIT;
 	const char *result = "error";
-	bool nothing;
+	bool nothing, kept;
 	int r, rc;
 
 	if ((rc = bootcmd_parse(argc, argv, cmd_rollback_usage, false, NULL, &o)))
@@ -41,7 +41,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	root.live = sr.live;
 	if (!o.dry_run && (rc = bootcmd_lock(&sr, "rollback", &lk)))
 		goto done;
-	r = boot_rollback(&root, &report, &nothing, true, &why);
+	r = boot_rollback(&root, &report, &nothing, &kept, true, &why);
 	if (r < 0) {
 		rc = r == -EINVAL ? EXIT_DATAERR : EXIT_IOERR;
 		goto render;
@@ -68,13 +68,14 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 		goto render;
 	}
 	strbuf_reset(&report);
-	r = boot_rollback(&root, &report, &nothing, false, &why);
+	r = boot_rollback(&root, &report, &nothing, &kept, false, &why);
 	if (r < 0) {
 		rc = bootcmd_write_exit(r);
 		goto render;
 	}
 	result = "applied";
-	strbuf_addstr(&out, "Done: the boot files are as they were before dom0cuda (backups kept in " BACKUP_DIR ").\n");
+	strbuf_addstr(&out, kept ? "Done: dom0cuda's changes are undone; the edits others made since are kept (backups in " BACKUP_DIR ").\n"
+			   : "Done: the boot files are as they were before dom0cuda (backups kept in " BACKUP_DIR ").\n");
 	rc = 0;
 render:
 	if (why.len)
