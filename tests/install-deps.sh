@@ -9,6 +9,7 @@ pkgs=(
 	rpm bash-completion systemd                  # packaging (5xx): rpmbuild, completion, systemd-analyze
 	qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 linux-image-amd64 grub-pc-bin busybox-static cpio kmod e2fsprogs   # real Xen boots (4xx): same list as tests/xen/install-deps.sh
 	ansible-core openssh-server openssh-client   # ansible (7xx): real ansible-playbook, sshd on loopback
+	clang-14 libclang-rt-14-dev grub-common util-linux   # reliability (6xx): libFuzzer, grub-script-check in the crash matrix, setpriv
 )
 # packaging (5xx): make release fetches zig with npm (an image's Node.js may bring its own npm)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
