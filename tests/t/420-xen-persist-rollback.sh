@@ -28,14 +28,14 @@ ok "persist_keeps_old_default_and_other_entries" entries_kept "$XEN_DIR/grub.cfg
 
 for n in 3 4; do
 	step=$n-persisted
-	if [ $n = 4 ]; then cmds='run check dom0cuda check --json
-run rollback dom0cuda rollback --yes --json'
-	else cmds='run check dom0cuda check --json'; fi
+	# A PVH dom0 is slow under emulation: boot 3 runs nothing, boot 4 only
+	# rollback; dom0's own guest_type (printed by /init) and GRUB's entry say
+	# how it booted. 410 covers check/verify on PVH.
+	if [ $n = 4 ]; then cmds='run rollback dom0cuda rollback --yes --json'; else cmds=':'; fi
 	xen_boot $step <<<"$cmds"
 	is "$(xen_guest_type $step)" PVH "boot${n}_after_persist_dom0_is_pvh"
 	ok "boot${n}_grub_booted_pvh_entry" grep -qF "Booting \`XCP-ng (PVH dom0)'" "$(console $step)"
-	is "$(jq_py "$(out $step check)" '"DOM0_PVH" in ids(j) and "DOM0_PV" not in ids(j)')" True "boot${n}_check_finds_dom0_pvh"
-	is "$(jq_py "$(out $step check)" 'j["host"]["guest_type"]')" PVH "boot${n}_check_host_guest_type_pvh"
+	ok "boot${n}_kernel_says_xen_pvh" grep -q 'Booting kernel on Xen PVH' "$(console $step)"
 done
 is "$(rc_of 4-persisted rollback)" 0 "rollback_exits_0"
 is "$(jq_py "$(out 4-persisted rollback)" 'j["result"]')" applied "rollback_json_result_applied"

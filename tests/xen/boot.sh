@@ -6,10 +6,11 @@
 #   By default a reboot ends QEMU (-no-reboot): one power-on, one boot.
 #   --allow-reboot lets a Xen panic reboot into GRUB again (fallback tests);
 #   the run still ends when dom0 powers off.
-# BOOT_TIMEOUT (seconds, default 400) bounds the run; exit 124 when it fires.
+# BOOT_TIMEOUT (seconds, default 600) bounds the run; exit 124 when it fires.
 # LOG.times gets each console line with the seconds since QEMU started.
-# One CPU: emulation of two costs the (2-core) host more than it saves, and
-# a 2-vCPU PVH dom0 soft-locked in IPIs under TCG.
+# Two CPUs for Xen (with one, a PVH dom0 soft-locks in stop_machine under
+# TCG; grub-cfg.sh gives dom0 one vCPU: with two it soft-locks in IPIs), no
+# NIC, RDRAND so dom0's RNG is ready at once (xenstored waited ~20 s for it).
 set -u
 reboot=-no-reboot
 [ "${1:-}" = --allow-reboot ] && { reboot=; shift; }
@@ -17,8 +18,8 @@ disk=$1; log=$2
 accel=tcg
 # shellcheck disable=SC2086
 set -o pipefail
-timeout --kill-after=10 "${BOOT_TIMEOUT:-400}" qemu-system-x86_64 \
-	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt -smp 1 -m 1024 \
+timeout --kill-after=10 "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
+	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m 2048 -nic none \
 	-nographic -monitor none -serial stdio $reboot \
 	-drive file="$disk",format=raw,if=ide \
 	</dev/null 2>&1 | tee "$log" | python3 -uc '

@@ -8,14 +8,20 @@
 #   XEN_ARGS go at the end of the default entry's Xen line: `iommu=no` is the
 #   reported host's starting point, `iommu=pt` the invalid "fix" it tried.
 # Differences from a real host, all for the test: timeout 1 instead of 5,
-# console=com1 on the default entry, dom0 sized for a 1 GiB VM and given one
-# vCPU (a 2-vCPU PVH dom0 soft-locked in IPIs under TCG), no watchdog
+# console=com1 and a larger Xen console ring on the default entry (XCP-ng
+# keeps the whole Xen log in hypervisor.log; here `xl dmesg` must reach back
+# to the command-line complaints Xen prints before its serial is up), dom0 sized for a 2 GiB VM and given one
+# vCPU (a 2-vCPU PVH dom0 soft-locked in IPIs under TCG), clocksource=xen on
+# dom0's line, no watchdog
 # (the NMI watchdog misfires under emulation) and no crashkernel.
 set -eu
 kver=$1; shift
 label=root-d0ctest
-xen="dom0_mem=512M,max:512M ucode=scan dom0_max_vcpus=1"
+xen="dom0_mem=1024M,max:1024M ucode=scan dom0_max_vcpus=1"
 kern="/boot/vmlinuz-$kver root=LABEL=$label ro nolvm hpet=disable console=hvc0"
+# The default entry only (fix copies it into the PVH entry): a 1-vCPU dom0
+# under TCG picks the TSC as clocksource and a PVH one then stalls.
+clock="clocksource=xen"
 init="/boot/initrd.img-$kver"
 cat <<CFG
 serial --unit=0 --speed=115200
@@ -25,8 +31,8 @@ set default=0
 set timeout=1
 menuentry 'XCP-ng' {
 	search --label --set root $label
-	multiboot2 /boot/xen.gz $xen com1=115200,8n1 console=com1,vga loglvl=all${*:+ $*}
-	module2 $kern
+	multiboot2 /boot/xen.gz $xen com1=115200,8n1 console=com1,vga conring_size=128k${*:+ $*}
+	module2 $kern $clock
 	module2 $init
 }
 menuentry 'XCP-ng (Serial)' {
@@ -37,7 +43,7 @@ menuentry 'XCP-ng (Serial)' {
 }
 menuentry 'XCP-ng in Safe Mode' {
 	search --label --set root $label
-	multiboot2 /boot/xen.gz nosmp noreboot noirqbalance no-mce no-bootscrub no-numa no-hap no-mmcfg max_cstate=0 nmi=ignore allow_unsafe dom0_mem=512M,max:512M com1=115200,8n1 console=com1,vga
+	multiboot2 /boot/xen.gz nosmp noreboot noirqbalance no-mce no-bootscrub no-numa no-hap no-mmcfg max_cstate=0 nmi=ignore allow_unsafe dom0_mem=1024M,max:1024M com1=115200,8n1 console=com1,vga
 	module2 /boot/vmlinuz-$kver earlyprintk=xen root=LABEL=$label ro nolvm hpet=disable console=tty0 console=hvc0
 	module2 $init
 }

@@ -23,7 +23,16 @@ xen_have_deps() {
 		ls /boot/vmlinuz-* >/dev/null 2>&1 && [ -x /bin/busybox ] && command -v debugfs >/dev/null
 }
 
+# XEN_BASE_DISK=IMG (with XEN_KVER): run on a machine without the packages,
+# from a disk made elsewhere by `disk.sh create` (it holds Xen, the kernel and
+# the initramfs with dom0cuda); only QEMU, debugfs and python3 are needed.
 xen_setup() {
+	if [ -n "${XEN_BASE_DISK:-}" ]; then
+		command -v qemu-system-x86_64 >/dev/null || _xen_bail "XEN_BASE_DISK set but no qemu-system-x86_64"
+		[ -n "${XEN_KVER:-}" ] || _xen_bail "XEN_BASE_DISK needs XEN_KVER"
+		mkdir -p "$XEN_BUILD"
+		return 0
+	fi
 	if ! xen_have_deps; then
 		if [ "$(id -u)" -eq 0 ]; then "$XEN_TESTS/install-deps.sh" >"$TMP/deps.log" 2>&1; fi
 	fi
@@ -54,9 +63,13 @@ xen_disk() {
 	XEN_DIR=$XEN_BUILD/$XEN_NAME
 	XEN_DISK=$XEN_DIR/disk.img
 	rm -rf "$XEN_DIR"; mkdir -p "$XEN_DIR"
-	"$XEN_TESTS/grub-cfg.sh" "$XEN_KVER" "$@" >"$XEN_DIR/grub.cfg.orig" &&
-		"$XEN_TESTS/disk.sh" create "$XEN_DISK" "$XEN_DIR/grub.cfg.orig" "$XEN_INITRD" >/dev/null ||
-		_xen_bail "could not build $XEN_DISK"
+	"$XEN_TESTS/grub-cfg.sh" "$XEN_KVER" "$@" >"$XEN_DIR/grub.cfg.orig" || _xen_bail "grub-cfg.sh failed"
+	if [ -n "${XEN_BASE_DISK:-}" ]; then
+		cp --sparse=always "$XEN_BASE_DISK" "$XEN_DISK" &&
+			"$XEN_TESTS/disk.sh" put "$XEN_DISK" "$XEN_DIR/grub.cfg.orig" /boot/grub/grub.cfg
+	else
+		"$XEN_TESTS/disk.sh" create "$XEN_DISK" "$XEN_DIR/grub.cfg.orig" "$XEN_INITRD" >/dev/null
+	fi || _xen_bail "could not build $XEN_DISK"
 }
 
 # disk_cat PATH: a file of the test disk (e.g. /boot/grub/grub.cfg).
@@ -91,8 +104,10 @@ xen_boot() {
 	local step=$1 reboot=${2:-} start secs rc
 	cat >"$XEN_DIR/$step.sh"
 	"$XEN_TESTS/disk.sh" put "$XEN_DISK" "$XEN_DIR/$step.sh" /test/step.sh || _xen_bail "cannot write step $step"
+	# XEN_KEEP_PRE=1 keeps the disk as it was before each boot (replays, timing).
+	[ "${XEN_KEEP_PRE:-}" = 1 ] && cp --sparse=always "$XEN_DISK" "$XEN_DIR/$step.pre.img"
 	start=$(date +%s)
-	BOOT_TIMEOUT=${BOOT_TIMEOUT:-400} "$XEN_TESTS/boot.sh" $reboot "$XEN_DISK" "$XEN_DIR/$step.log"
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-600} "$XEN_TESTS/boot.sh" $reboot "$XEN_DISK" "$XEN_DIR/$step.log"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	"$XEN_TESTS/split-log.sh" "$XEN_DIR/$step.log" "$XEN_DIR/$step"
