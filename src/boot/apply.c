@@ -31,6 +31,45 @@ static void sha(const struct strbuf *sb, char hex[SHA256_HEX_LEN + 1])
 	sha256_hex(sb->buf ? sb->buf : "", sb->len, hex);
 }
 
+/* The mount whose directory holds path, as "dev fstype". */
+char *boot_env_unsafe(const char *mounts, const char *path)
+{
+	size_t best = 0;
+	char *dev = NULL, *fs = NULL, *why = NULL;
+
+	for (const char *l = mounts; *l;) {
+		size_t n = strcspn(l, "\n");
+		char *line = xstrndup(l, n), *save = NULL;
+		char *d = strtok_r(line, " ", &save), *m = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+
+		if (d && m && t) {
+			size_t ml = strlen(m);
+
+			if (strcmp(m, "/") == 0)
+				ml = 0;
+			if ((ml == 0 || (strncmp(path, m, ml) == 0 && path[ml] == '/')) && (ml >= best || !dev)) {
+				best = ml;
+				free(dev);
+				free(fs);
+				dev = xstrdup(d);
+				fs = xstrdup(t);
+			}
+		}
+		free(line);
+		l += n + (l[n] == '\n');
+	}
+	if (fs && (strcmp(fs, "btrfs") == 0 || strcmp(fs, "zfs") == 0))
+		why = xasprintf("%s is on %s (%s): GRUB cannot write its environment block there, so a one-shot boot would never be cleared",
+				path, fs, dev);
+	else if (dev && (strncmp(dev, "/dev/mapper/", 12) == 0 || strncmp(dev, "/dev/md", 7) == 0 ||
+			 strncmp(dev, "/dev/dm-", 8) == 0))
+		why = xasprintf("%s is on %s (LVM, RAID or encrypted): GRUB cannot write its environment block through it, so a one-shot boot would never be cleared",
+				path, dev);
+	free(dev);
+	free(fs);
+	return why;
+}
+
 static int load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strbuf *why,
 		enum boot_err *kind)
 {
@@ -50,6 +89,22 @@ static int load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strb
 		r = safe_read(&bf->root, cand[i], CFG_MAX, &bf->cfg_bytes, NULL);
 		if (r != -ENOENT) {
 			bf->cfg_path = xstrdup(cand[i]);
+			/* BIOS: a second, different grub.cfg leaves open which one the
+			 * installed GRUB reads (its prefix); do not guess. */
+			for (size_t k = i + 1; r == 0 && cand[k]; k++) {
+				struct strbuf tmp = STRBUF_INIT;
+				bool differ = safe_read(&bf->root, cand[k], CFG_MAX, &tmp, NULL) == 0 &&
+					      (tmp.len != bf->cfg_bytes.len ||
+					       memcmp(strbuf_str(&tmp), strbuf_str(&bf->cfg_bytes), tmp.len) != 0);
+
+				strbuf_release(&tmp);
+				if (differ) {
+					*kind = BOOT_ERR_DATA;
+					strbuf_addf(why, "the boot configuration is ambiguous: %s and %s both exist and differ, and which one GRUB reads depends on how it was installed; remove the stale one (or make it identical), then run dom0cuda again",
+						    cand[i], cand[k]);
+					return -EINVAL;
+				}
+			}
 			break;
 		}
 	}
@@ -87,6 +142,14 @@ static int load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strb
 
 		bf->env_path = xasprintf("%.*s/grubenv", (int)(slash - bf->cfg_path), bf->cfg_path);
 	}
+	{
+		/* A live host's table, or a capture's proc/mounts; none: no verdict. */
+		struct strbuf mounts = STRBUF_INIT;
+
+		if (sysroot_read(sr, sr->live ? "/proc/self/mounts" : "/proc/mounts", 1u << 20, &mounts) == 0)
+			bf->env_unsafe = boot_env_unsafe(strbuf_str(&mounts), bf->env_path);
+		strbuf_release(&mounts);
+	}
 	grubenv_init(&bf->env);
 	r = safe_read(&bf->root, bf->env_path, 65536, &bf->env_bytes, NULL);
 	if (r == -ENOENT)
@@ -109,6 +172,7 @@ static int load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strb
 	return 0;
 }
 
+
 int boot_files_load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strbuf *why,
 		    enum boot_err *kind)
 {
@@ -124,6 +188,7 @@ void boot_files_free(struct boot_files *bf)
 	free(bf->cfg_path);
 	free(bf->env_path);
 	free(bf->stale);
+	free(bf->env_unsafe);
 	strbuf_release(&bf->cfg_bytes);
 	strbuf_release(&bf->env_bytes);
 	grubcfg_free(&bf->cfg);

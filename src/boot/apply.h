@@ -29,6 +29,7 @@ struct boot_files {
 	bool env_exists;
 	struct strbuf env_bytes;
 	struct grubenv env;
+	char *env_unsafe;        /* why GRUB cannot save_env there (LVM, RAID, btrfs), or NULL */
 };
 
 /* Where errors come from, for exit codes. */
@@ -44,6 +45,12 @@ enum boot_err {
 int boot_files_load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strbuf *why,
 		    enum boot_err *kind);
 void boot_files_free(struct boot_files *bf);
+
+/* Why GRUB's save_env cannot write a file at path, given the mount table
+ * (/proc/self/mounts format), or NULL when it can or the table does not
+ * say. GRUB refuses to write through LVM/RAID (diskfilter) and into
+ * btrfs/zfs, so a one-shot there would never be cleared. Caller frees. */
+char *boot_env_unsafe(const char *mounts, const char *path);
 
 /* Writes a planned change: backups of the originals (first change only),
  * the journal (intent first), then grub.cfg, then grubenv. verb names the

@@ -104,6 +104,11 @@ static int plan_fix(const struct boot_files *bf, struct boot_change *ch, struct 
 
 	if (booted_entry(fa->ev, bf, fa->force, why) < 0)
 		return -ENOENT;
+	if (bf->env_unsafe) {
+		strbuf_addf(why, "%s; dom0cuda does not arm a one-shot it cannot take back. Move /boot to a plain partition, or add dom0=pvh by hand with a fallback entry (dom0cuda(8))",
+			    bf->env_unsafe);
+		return -EOPNOTSUPP;
+	}
 	return boot_plan_fix(&bf->cfg, bf->env_exists ? &bf->env : NULL, ch, why);
 }
 

@@ -127,4 +127,31 @@ else
 	"$D0C" --root "$H" rollback --yes >/dev/null 2>&1
 	ok "read_only_boot_then_rollback_leaves_boot_as_before" diff -r "$SEED/boot" "$H/boot"
 fi
+# Two different BIOS grub.cfg files: which one GRUB reads is not ours to guess.
+fresh ambiguous
+mkdir -p "$H/boot/grub2"; sed 's/set timeout=5/set timeout=10/' "$H/boot/grub/grub.cfg" >"$H/boot/grub2/grub.cfg"
+snap "$H" >"$TMP/before"
+"$D0C" --root "$H" fix --yes >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 65 "ambiguous_boot_config_exits_65"
+ok "ambiguous_boot_config_names_both" grep -q '/boot/grub/grub.cfg and /boot/grub2/grub.cfg both exist and differ' "$TMP/err"
+untouched "ambiguous_boot_config_writes_nothing"
+cp "$H/boot/grub/grub.cfg" "$H/boot/grub2/grub.cfg"
+"$D0C" --root "$H" fix --dry-run >/dev/null 2>&1
+is "$?" 0 "identical_grub_and_grub2_configs_are_fine"
+
+# /boot on LVM or btrfs: GRUB could not clear the one-shot, so no trial.
+for m in "/dev/mapper/vg-root / ext4 rw 0 0" "/dev/sda2 / ext4 rw 0 0
+/dev/sda1 /boot btrfs rw 0 0"; do
+	fresh unsafe-env
+	printf '%s\n' "$m" >"$H/proc/mounts"
+	snap "$H" >"$TMP/before"
+	"$D0C" --root "$H" fix --yes >/dev/null 2>"$TMP/err"; rc=$?
+	is "$rc" 65 "grubenv_on_${m%% *}_refused"
+	ok "grubenv_on_${m%% *}_says_why" grep -q 'GRUB cannot write its environment block' "$TMP/err"
+	untouched "grubenv_on_${m%% *}_writes_nothing"
+done
+fresh plain-env
+printf '/dev/sda2 / ext4 rw 0 0\n/dev/mapper/vg-data /srv xfs rw 0 0\n' >"$H/proc/mounts"
+"$D0C" --root "$H" fix --dry-run >/dev/null 2>&1
+is "$?" 0 "grubenv_on_plain_partition_is_fine"
 done_testing
