@@ -39,7 +39,9 @@ static enum mode find_mode(const struct evidence *ev)
 	}
 	if (ev->xen_caps_read && !ev->control_d.found)
 		return MODE_DOMU;
-	if (!ev->xen_caps_read && !ev->src[SRC_XL_INFO].present)
+	/* Without /proc/xen and xl (a partial capture), a PV kernel that routed
+	 * the machine's GSIs itself ("xen: --> pirq=") is dom0. */
+	if (!ev->xen_caps_read && !ev->src[SRC_XL_INFO].present && !ev->dom0_pirq.found)
 		return MODE_UNKNOWN;
 	pv = (ev->guest_type.found && strcmp(ev->guest_type.value, "PV") == 0) ||
 	     (!ev->guest_type.found && ev->hyp_detected.found &&
@@ -80,6 +82,8 @@ static void rule_mode(struct state *s)
 		finding_proof(f, &ev->guest_type);
 		finding_proof(f, &ev->hyp_detected);
 		finding_proof(f, &ev->banner);
+		if (!ev->control_d.found)
+			finding_proof(f, &ev->dom0_pirq);
 		finding_hint(f, "Boot dom0 as PVH (dom0=pvh on the Xen line): dom0cuda fix arms a "
 				"one-shot trial boot of a PVH entry.");
 		break;
@@ -129,6 +133,12 @@ static bool gpu_hidden(const struct evidence *ev, const struct ev_gpu *g)
 	return ev->pciback_hide.found && strstr(ev->pciback_hide.value, bdf_short);
 }
 
+/* The driver announced itself in the kernel log or in /proc. */
+static bool driver_logged(const struct evidence *ev)
+{
+	return ev->nvrm_loaded.found || ev->nv_version.found;
+}
+
 static void rule_nvidia(struct state *s)
 {
 	const struct evidence *ev = s->ev;
@@ -138,20 +148,36 @@ static void rule_nvidia(struct state *s)
 	for (size_t i = 0; i < ev->n_gpus; i++) {
 		if (gpu_hidden(ev, &ev->gpus[i]))
 			hidden++;
-		else if (ev->gpus[i].driver && strcmp(ev->gpus[i].driver, "nvidia") == 0)
+		else if (ev->gpus[i].nvidia_bound)
 			bound++;
+	}
+	if (ev->n_gpus == 0 && !ev->src[SRC_PCI].present && driver_logged(ev)) {
+		/* No PCI listing (a partial capture), but the driver's own lines
+		 * show a GPU it drives: judge by those. */
+		f = finding_add(s->out, "NVIDIA_GPU_PRESENT", SEV_PASS, 0,
+				"An NVIDIA GPU is driven by the nvidia driver (its log and /proc entries; "
+				"the PCI device list was not readable)");
+		finding_proof(f, &ev->nvrm_loaded);
+		finding_proof(f, &ev->nv_version);
+		f = finding_add(s->out, "NVIDIA_DRIVER_LOADED", SEV_PASS, 0, "The nvidia driver is loaded");
+		finding_proof(f, &ev->nv_version);
+		finding_proof(f, &ev->nvrm_loaded);
+		s->gpu_ok = true;
+		return;
+	}
+	if (ev->n_gpus == 0 && !ev->src[SRC_PCI].present) {
+		f = finding_add(s->out, "NVIDIA_GPU_ABSENT", SEV_WARN, FINDING_MISSING,
+				"No NVIDIA GPU seen: the PCI device list could not be read and the kernel "
+				"log has no nvidia driver line");
+		finding_hint(f, "Run as root on the host, or capture with dom0cuda report.");
+		return;
 	}
 	if (ev->n_gpus == 0) {
 		f = finding_add(s->out, "NVIDIA_GPU_ABSENT", SEV_FAIL, FINDING_BLOCKS,
 				"No NVIDIA GPU among the PCI devices this system sees");
-		if (!ev->src[SRC_PCI].present)
-			f->flags |= FINDING_MISSING;
-		finding_hint(f, ev->src[SRC_PCI].present
-				? "Check that the GPU is seated and not hidden from dom0 (lspci -d 10de:). "
-				  "On a test machine without a GPU, --accept NVIDIA_GPU_ABSENT lets the "
-				  "boot-mode part run."
-				: "Could not list /sys/bus/pci/devices: run as root on the host, or capture "
-				  "with dom0cuda report.");
+		finding_hint(f, "Check that the GPU is seated and not hidden from dom0 (lspci -d 10de:). "
+				"On a test machine without a GPU, --accept NVIDIA_GPU_ABSENT lets the "
+				"boot-mode part run.");
 		return;
 	}
 	if (hidden) {
@@ -248,7 +274,8 @@ static void rule_xen_cmdline(struct state *s, struct xen_cmdline_facts *facts)
 					"The Xen line turns the IOMMU off ('%s'): a PVH dom0 would panic "
 					"(\"iommu must be enabled for PVH hardware domain\")", li->token);
 			finding_proof(f, line);
-			finding_proof(f, &ev->iommu_state);
+			if (ev->iommu_state.found && strcmp(ev->iommu_state.value, "disabled") == 0)
+				finding_proof(f, &ev->iommu_state);
 			finding_hint(f, "dom0cuda fix removes it from the PVH entry (the original entry is kept).");
 		} else if (strcmp(li->id, "XEN_NOREBOOT") == 0) {
 			f = finding_add(s->out, li->id, SEV_FAIL, FINDING_BLOCKS | FINDING_PANIC,
@@ -348,7 +375,12 @@ static void rule_pvh_preflight(struct state *s, const struct xen_cmdline_facts *
 		finding_hint(f, "VMs that use passthrough devices will not get them while dom0 is PVH; "
 				"plan for that before dom0cuda persist.");
 	}
-	if (!ev->grubcfg.found) {
+	if (!ev->grubcfg.found && !ev->live && !ev->boot_dir) {
+		/* A capture without /boot: nothing to say about the boot config. */
+		f = finding_add(s->out, "EVIDENCE_MISSING", SEV_INFO, FINDING_MISSING,
+				"This capture has no /boot: the boot configuration was not checked");
+		finding_hint(f, "dom0cuda report includes it; fix checks it on the host itself.");
+	} else if (!ev->grubcfg.found) {
 		f = finding_add(s->out, "BOOT_CONFIG_UNSUPPORTED", SEV_FAIL, FINDING_BLOCKS,
 				"No GRUB configuration for this %s boot at %s: fix cannot add a PVH entry",
 				ev->efi ? "UEFI" : "BIOS", ev->src[SRC_BOOT].path);

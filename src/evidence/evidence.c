@@ -19,7 +19,7 @@ void evidence_free(struct evidence *ev)
 {
 	struct ev_item *items[] = {
 		&ev->hv_type, &ev->guest_type, &ev->xen_version, &ev->control_d, &ev->hyp_detected,
-		&ev->banner, &ev->pat, &ev->pat_disabled, &ev->nvrm_pat, &ev->nvrm_loaded,
+		&ev->banner, &ev->pat, &ev->pat_disabled, &ev->dom0_pirq, &ev->nvrm_pat, &ev->nvrm_loaded,
 &ev->iommu_state, &ev->hap_state, &ev->xen_panic,
 		&ev->xen_console_cmdline, &ev->xen_commandline, &ev->virt_caps, &ev->xl_release, &ev->hostname,
 		&ev->cmdline, &ev->pciback_hide, &ev->kernel_release, &ev->kconfig_pvh,

@@ -41,6 +41,7 @@ struct ev_gpu {
 	char bdf[32];
 	unsigned vendor, device, class_;
 	char *driver;          /* bound driver name or NULL */
+	bool nvidia_bound;     /* driver link says nvidia, or /proc/driver/nvidia/gpus/BDF */
 	struct ev_item proof;  /* the PCI device path and ids */
 	char *link_speed, *link_width, *max_link_speed, *max_link_width;
 };
@@ -67,6 +68,7 @@ struct evidence {
 	struct ev_item banner;       /* value "Xen", "Xen PVH", "bare hardware" */
 	struct ev_item pat;          /* value: the 8 fields "WB WT UC- UC WC WP UC UC" */
 	int pat_wc_index;            /* -1: no WC (or unknown) */
+	struct ev_item dom0_pirq;    /* "xen: --> pirq=": a PV kernel routing GSIs is dom0 */
 	struct ev_item pat_disabled; /* "x86/PAT: MTRRs disabled, skipping PAT initialization too." */
 	struct ev_item nvrm_pat;     /* "NVRM: PAT configuration unsupported" */
 	struct ev_item nvrm_loaded;  /* "NVRM: loading NVIDIA UNIX ..." */
@@ -111,6 +113,8 @@ struct evidence {
 	struct ev_item product;      /* xensource-inventory PRODUCT_BRAND PRODUCT_VERSION */
 
 	/* Boot */
+	bool live;                   /* read from the running system, not a capture */
+	bool boot_dir;               /* /boot exists under the root */
 	bool efi;
 	struct ev_item grubcfg;      /* value: path of the grub.cfg for this boot mode */
 	struct ev_item grubenv_oneshot; /* value "next_entry=..." / "override_entry=..." */

@@ -52,7 +52,7 @@ static bool contains_ci(const char *s, size_t len, const char *needle)
 /* --- dom0 kernel log --- */
 
 static const char *const dmesg_anchors[] = {
-	"Hypervisor detected", "Booting ", "x86/PAT:", "NVRM", NULL,
+	"Hypervisor detected", "Booting ", "x86/PAT:", "NVRM", "xen: --> pirq=", NULL,
 };
 
 struct dmesg_ctx {
@@ -99,6 +99,9 @@ static void on_dmesg_line(void *data, const char *line, size_t len, long no)
 		ev_item_set(&ev->banner, v, c->source, no, line, len);
 	} else if (find_sub(line, len, "x86/PAT: Configuration [0-7]:")) {
 		parse_pat(ev, c->source, line, len, no);
+	} else if (find_sub(line, len, "xen: --> pirq=")) {
+		if (!ev->dom0_pirq.found)
+			ev_item_set(&ev->dom0_pirq, "dom0", c->source, no, line, len);
 	} else if (find_sub(line, len, "x86/PAT: MTRRs disabled")) {
 		ev_item_set(&ev->pat_disabled, "MTRRs disabled", c->source, no, line, len);
 	} else if (find_sub(line, len, "NVRM: PAT configuration unsupported")) {

@@ -87,6 +87,13 @@ void collect_pci(struct sysroot *sr, struct evidence *ev)
 			g->device = device;
 			g->class_ = cls;
 			g->driver = drv ? xstrdup(drv) : NULL;
+			g->nvidia_bound = drv && strcmp(drv, "nvidia") == 0;
+			if (!drv) {
+				/* The driver lists each GPU it drives here too. */
+				char *q = xasprintf("/proc/driver/nvidia/gpus/%s", devs[i]);
+				g->nvidia_bound = sysroot_exists(sr, q) == 1;
+				free(q);
+			}
 			g->link_speed = read_attr(sr, devs[i], "current_link_speed");
 			g->link_width = read_attr(sr, devs[i], "current_link_width");
 			g->max_link_speed = read_attr(sr, devs[i], "max_link_speed");

@@ -295,6 +295,8 @@ static void collect_boot(struct sysroot *sr, struct evidence *ev)
 	struct strbuf env = STRBUF_INIT;
 
 	s->name = "boot config";
+	ev->live = sr->live;
+	ev->boot_dir = sysroot_exists(sr, "/boot") == 1;
 	ev->efi = sysroot_exists(sr, "/sys/firmware/efi") == 1;
 	cand = ev->efi ? uefi : bios;
 	s->err = -ENOENT;
