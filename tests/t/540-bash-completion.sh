@@ -52,7 +52,7 @@ rm "$TMP/bin/dom0cuda" # the link to the real build: replace it, do not write th
 cat >"$TMP/bin/dom0cuda" <<'FAKE'
 #!/bin/sh
 case "$*" in
-help) printf 'usage: dom0cuda VERB\n\nVerbs:\n  frobnicate  a verb added later\n\n  --root DIR  root\n' ;;
+help) printf 'usage: dom0cuda VERB\n\nVerbs:\n  frobnicate a verb added later, its name too long for two spaces\n\n  --root DIR  root\n' ;;
 "help frobnicate") printf 'usage: dom0cuda frobnicate [--level N] [--out FILE]\n' ;;
 esac
 FAKE
