@@ -10,7 +10,9 @@ export SOURCE_DATE_EPOCH=1764000000
 PV=$TOP/tests/fixtures/xcpng83-pv-h100
 PVH=$TOP/tests/fixtures/xcpng83-pvh-h100
 OUT=$TMP/outside
-BIN=$TOP/build/dom0cuda
+# Copies: a rebuild running beside the test must not swap them mid-table.
+cp "$D0C" "$TMP/d0c-san" && D0C=$TMP/d0c-san
+cp "$TOP/build/dom0cuda" "$TMP/d0c" && BIN=$TMP/d0c
 
 G=boot/grub/grub.cfg E=boot/grub/grubenv J=var/lib/dom0cuda/state.json
 # A 1024-byte block starting with the printf format $1, '#'-padded.
@@ -79,29 +81,45 @@ root_symlink_to_itself~pv~ln -s selfloop $OUT/selfloop~fix --yes --root $OUT/sel
 TABLE
 )
 
+# Rows about symlinks and paths leaving --root run a second time without
+# openat2 (ENOSYS, as on XCP-ng's 4.19 kernel): the fallback must refuse
+# them as well (its messages differ, so only exit code and writes count).
+cc -shared -fPIC -O1 -o "$TMP/noopenat2.so" "$TOP/tests/crash/noopenat2.c" || echo "# cannot build noopenat2.so"
 n=0
 while IFS='~' read -r name base setup args want re; do
 	[ -n "$name" ] || continue
 	n=$((n + 1))
-	H=$TMP/h; rm -rf "$H" "$OUT"; mkdir -p "$OUT"
-	case $base in
-	pvh) cp -a "$PVH" "$H" ;;
-	*) cp -a "$PV" "$H" ;;
-	esac
-	chmod -R u+w "$H"
-	[ "$base" = fixed ] && "$BIN" --root "$H" fix --yes >/dev/null 2>&1
-	(cd "$H" && eval "$setup") || echo "# setup of $name failed"
-	{ snap "$H"; echo ---; snap "$OUT"; } >"$TMP/before" 2>/dev/null
-	eval "set -- $args"
-	timeout 120 "$D0C" --root "$H" "$@" >"$TMP/out" 2>&1
-	rc=$?
-	{ snap "$H"; echo ---; snap "$OUT"; } >"$TMP/after" 2>/dev/null
-	is "$rc" "$want" "${name}_exits_$want"
-	ok "${name}_says_why" grep -qE -- "$re" "$TMP/out"
-	if ! cmp -s "$TMP/before" "$TMP/after"; then
-		diff "$TMP/before" "$TMP/after" | head -5 | sed 's/^/#   /'
-	fi
-	ok "${name}_writes_nothing" cmp -s "$TMP/before" "$TMP/after"
+	for pass in openat2 fallback; do
+		if [ $pass = fallback ]; then
+			case $name in *escape*|*symlink*|*dotdot*) ;; *) continue ;; esac
+			[ -f "$TMP/noopenat2.so" ] || continue
+		fi
+		H=$TMP/h; rm -rf "$H" "$OUT"; mkdir -p "$OUT"
+		case $base in
+		pvh) cp -a "$PVH" "$H" ;;
+		*) cp -a "$PV" "$H" ;;
+		esac
+		chmod -R u+w "$H"
+		[ "$base" = fixed ] && "$BIN" --root "$H" fix --yes >/dev/null 2>&1
+		(cd "$H" && eval "$setup") || echo "# setup of $name failed"
+		{ snap "$H"; echo ---; snap "$OUT"; } >"$TMP/before" 2>/dev/null
+		eval "set -- $args"
+		if [ $pass = openat2 ]; then
+			timeout 120 "$D0C" --root "$H" "$@" >"$TMP/out" 2>&1
+			rc=$?
+		else
+			LD_PRELOAD=$TMP/noopenat2.so timeout 120 "$BIN" --root "$H" "$@" >"$TMP/out" 2>&1
+			rc=$?
+			name=${name}_without_openat2
+		fi
+		{ snap "$H"; echo ---; snap "$OUT"; } >"$TMP/after" 2>/dev/null
+		is "$rc" "$want" "${name}_exits_$want"
+		[ $pass = openat2 ] && ok "${name}_says_why" grep -qE -- "$re" "$TMP/out"
+		if ! cmp -s "$TMP/before" "$TMP/after"; then
+			diff "$TMP/before" "$TMP/after" | head -5 | sed 's/^/#   /'
+		fi
+		ok "${name}_writes_nothing" cmp -s "$TMP/before" "$TMP/after"
+	done
 done <<<"$cases"
 
 # A grub.cfg on a FAT /boot that the running user may not read or write
