@@ -138,6 +138,17 @@ int cmd_fix(int argc, char **argv, struct ctx *ctx)
 		run.result = "nothing-to-do";
 		strbuf_addstr(&out, "dom0 already runs as PVH: nothing to fix. Next: dom0cuda verify\n");
 		rc = 0;
+	} else if (f.verdict == VERDICT_READY) {
+		run.result = "nothing-to-do";
+		strbuf_addf(&out, "Nothing to fix: %s. Next: %s\n", f.reason, f.next ? f.next : "dom0cuda smoke");
+		rc = 0;
+	} else if (!o.force && !preflight(&f, true) &&
+		   (f.verdict == VERDICT_BLOCKED || f.verdict == VERDICT_UNKNOWN)) {
+		/* Blocked without a blocking finding (not Xen, not dom0) or not
+		 * enough evidence to know how dom0 runs. */
+		run.result = "refused";
+		strbuf_addf(&why, "%s; run dom0cuda check (or pass --force)", f.reason ? f.reason : verdict_name(f.verdict));
+		rc = f.verdict == VERDICT_BLOCKED ? EXIT_BLOCKED : EXIT_UNKNOWN;
 	} else if ((stop = preflight(&f, o.force))) {
 		run.result = "refused";
 		strbuf_addf(&why, "%s: %s%s", stop->id, stop->summary,

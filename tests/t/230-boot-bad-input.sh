@@ -154,4 +154,15 @@ fresh plain-env
 printf '/dev/sda2 / ext4 rw 0 0\n/dev/mapper/vg-data /srv xfs rw 0 0\n' >"$H/proc/mounts"
 "$D0C" --root "$H" fix --dry-run >/dev/null 2>&1
 is "$?" 0 "grubenv_on_plain_partition_is_fine"
+# Hosts fix must not touch: a domU (blocked without a finding of its own),
+# bare metal where CUDA already works (nothing to do).
+D=$TOP/tests/fixtures
+H=$TMP/domu; cp -r "$D/xen-domu-hvm" "$H"; chmod -R u+w "$H"
+"$D0C" --root "$H" fix --yes >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "fix_in_a_domU_is_refused"
+ok "fix_in_a_domU_says_not_dom0" grep -q 'NOT_DOM0' "$TMP/err"
+H=$TMP/bare; cp -r "$D/baremetal-h100" "$H"; chmod -R u+w "$H"
+"$D0C" --root "$H" fix --yes >"$TMP/out" 2>&1; rc=$?
+is "$rc" 0 "fix_on_working_bare_metal_does_nothing"
+ok "fix_on_bare_metal_says_nothing_to_fix" grep -q '^Nothing to fix' "$TMP/out"
 done_testing
