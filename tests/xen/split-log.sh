@@ -1,8 +1,8 @@
 #!/bin/bash
 # Splits a serial log into DIR/console.txt (the log without carriage returns)
 # and one file per =====BEGIN NAME===== ... =====END NAME===== block the step
-# script printed (see step-lib.sh). Xen's own console lines, "(XEN) ...", are
-# dropped from the blocks: Xen may print while dom0 does.
+# script printed (see step-lib.sh). Lines are kept as they are, "(XEN) ..."
+# ones too: they are what `xl dmesg` prints.
 # usage: split-log.sh LOG DIR
 set -eu
 log=$1; dir=$2
@@ -12,4 +12,4 @@ awk -v dir="$dir" '
 	/^=====BEGIN [^ ]+=====$/ { f = $0; sub(/^=====BEGIN /, "", f); sub(/=====$/, "", f);
 		out = dir "/" f; printf "" > out; next }
 	/^=====END [^ ]+=====$/ { if (out != "") close(out); out = ""; next }
-	out != "" && !/^\(XEN\) / { print >> out }' "$dir/console.txt"
+	out != "" { print >> out }' "$dir/console.txt"
