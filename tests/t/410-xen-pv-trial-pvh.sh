@@ -13,7 +13,7 @@ xen_disk a-trial iommu=no
 ACCEPT="--accept NVIDIA_GPU_ABSENT"
 
 # --- boot 1: PV, check, fix ---------------------------------------------------
-xen_boot 1-pv <<SH
+xen_boot 1-pv <<SH || xen_abort
 run check dom0cuda check --json
 run fix dom0cuda fix --yes --json $ACCEPT
 SH
@@ -50,7 +50,7 @@ ok "fix_keeps_every_original_entry_byte_for_byte" entries_kept "$XEN_DIR/grub.cf
 ok "fix_armed_one_shot_in_grubenv" grep -q '^next_entry=1$' <(disk_cat /boot/grub/grubenv)
 
 # --- boot 2: GRUB runs the PVH entry once --------------------------------------
-xen_boot 2-pvh <<'SH'
+xen_boot 2-pvh <<'SH' || xen_abort
 run verify dom0cuda verify --json --no-smoke
 SH
 C=$(console 2-pvh)
@@ -68,7 +68,7 @@ is "$(rc_of 2-pvh verify)" 0 "verify_exits_0_on_pvh_trial"
 ok "grub_consumed_one_shot_on_disk" oneshot_clear
 
 # --- boot 3: no persist, so the default PV entry again -------------------------
-xen_boot 3-pv-again <<'SH'
+xen_boot 3-pv-again <<'SH' || xen_abort
 run check dom0cuda check --json
 SH
 C=$(console 3-pv-again)

@@ -9,13 +9,13 @@ xen_setup
 xen_disk b-persist iommu=no
 ACCEPT="--accept NVIDIA_GPU_ABSENT"   # no GPU in the VM (see 410)
 
-xen_boot 1-pv-fix <<SH
+xen_boot 1-pv-fix <<SH || xen_abort
 run fix dom0cuda fix --yes --json $ACCEPT
 SH
 is "$(xen_guest_type 1-pv-fix)" PV "boot1_dom0_is_pv"
 is "$(rc_of 1-pv-fix fix)" 0 "fix_yes_exits_0"
 
-xen_boot 2-trial-persist <<'SH'
+xen_boot 2-trial-persist <<'SH' || xen_abort
 run verify dom0cuda verify --json --no-smoke
 run persist dom0cuda persist --yes --json
 SH
@@ -32,7 +32,7 @@ for n in 3 4; do
 	# rollback; dom0's own guest_type (printed by /init) and GRUB's entry say
 	# how it booted. 410 covers check/verify on PVH.
 	if [ $n = 4 ]; then cmds='run rollback dom0cuda rollback --yes --json'; else cmds=':'; fi
-	xen_boot $step <<<"$cmds"
+	xen_boot $step <<<"$cmds" || xen_abort
 	is "$(xen_guest_type $step)" PVH "boot${n}_after_persist_dom0_is_pvh"
 	ok "boot${n}_grub_booted_pvh_entry" grep -qF "Booting \`XCP-ng (PVH dom0)'" "$(console $step)"
 	ok "boot${n}_kernel_says_xen_pvh" grep -q 'Booting kernel on Xen PVH' "$(console $step)"
@@ -40,7 +40,7 @@ done
 is "$(rc_of 4-persisted rollback)" 0 "rollback_exits_0"
 is "$(jq_py "$(out 4-persisted rollback)" 'j["result"]')" applied "rollback_json_result_applied"
 
-xen_boot 5-rolled-back <<'SH'
+xen_boot 5-rolled-back <<'SH' || xen_abort
 run check dom0cuda check --json
 run rollback-again dom0cuda rollback --yes
 SH

@@ -11,7 +11,7 @@ xen_setup
 xen_disk c-panic iommu=no
 ACCEPT="--accept NVIDIA_GPU_ABSENT"   # no GPU in the VM (see 410)
 
-xen_boot 1-pv-fix <<SH
+xen_boot 1-pv-fix <<SH || xen_abort
 run fix dom0cuda fix --yes --json $ACCEPT
 SH
 is "$(rc_of 1-pv-fix fix)" 0 "fix_yes_exits_0"
@@ -22,7 +22,7 @@ awk '/^menuentry .*\(PVH dom0\)/ { e = 1 } e && /^[ \t]*multiboot2 / { $0 = $0 "
 is "$(diff "$XEN_DIR/grub.cfg.fixed" "$XEN_DIR/grub.cfg.panic" | grep -c '^>.*dom0=pvh.* iommu=no$')" 1 "test_made_trial_entry_keeps_iommu_no"
 "$XEN_TESTS/disk.sh" put "$XEN_DISK" "$XEN_DIR/grub.cfg.panic" /boot/grub/grub.cfg
 
-xen_boot 2-panic-fallback --allow-reboot <<'SH'
+xen_boot 2-panic-fallback --allow-reboot <<'SH' || xen_abort
 run verify-json dom0cuda verify --json --no-smoke
 run verify dom0cuda verify --no-smoke
 SH

@@ -8,7 +8,7 @@
 xen_setup
 xen_disk d-iommu-pt iommu=pt
 
-xen_boot 1-pv <<'SH'
+xen_boot 1-pv <<'SH' || xen_abort
 run check dom0cuda check --json
 run fix-dry dom0cuda fix --dry-run --json --accept NVIDIA_GPU_ABSENT
 run xl-dmesg xl dmesg
