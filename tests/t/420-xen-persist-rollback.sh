@@ -1,6 +1,6 @@
 #!/bin/bash
 # Scenario b (issue 5): on real Xen 4.17 through real GRUB under QEMU: fix,
-# trial boot as PVH, `persist`; the next two boots are both PVH; `rollback`;
+# trial boot as PVH, `persist` there; the next two boots are both PVH; `rollback`;
 # the boot after is PV and grub.cfg is byte-identical to the one the host
 # started with. 5 boots.
 . "$(dirname "$0")/../lib.sh"
@@ -15,12 +15,11 @@ SH
 is "$(xen_guest_type 1-pv-fix)" PV "boot1_dom0_is_pv"
 is "$(rc_of 1-pv-fix fix)" 0 "fix_yes_exits_0"
 
+# verify on the trial is 410's; here only persist (PVH boots are slow).
 xen_boot 2-trial-persist <<'SH' || xen_abort
-run verify dom0cuda verify --json --no-smoke
 run persist dom0cuda persist --yes --json
 SH
 is "$(xen_guest_type 2-trial-persist)" PVH "boot2_trial_dom0_is_pvh"
-is "$(rc_of 2-trial-persist verify)" 0 "verify_passes_on_trial"
 is "$(rc_of 2-trial-persist persist)" 0 "persist_exits_0"
 is "$(jq_py "$(out 2-trial-persist persist)" 'j["result"]')" applied "persist_json_result_applied"
 disk_cat /boot/grub/grub.cfg >"$XEN_DIR/grub.cfg.persisted"
