@@ -18,7 +18,7 @@ one_of() { # FILE A B: FILE's bytes are A's or B's (B "-" = absent)
 }
 bad=0; runs=0; fired=0
 for op in openat write fsync renameat pwrite; do
-	for n in $(seq 1 12); do
+	for n in $(seq 1 9); do
 		for err in 5 28; do
 			[ "$err" = 28 ] && [ "$op" != write ] && continue
 			H=$TMP/h; rm -rf "$H"; cp -r "$SEED" "$H"; chmod -R u+w "$H"
@@ -43,7 +43,7 @@ ok "faults_were_injected" test "$fired" -gt 10
 # Rollback itself under faults: files stay old (fixed) or new (original).
 bad=0
 for op in openat write fsync renameat; do
-	for n in $(seq 1 8); do
+	for n in $(seq 1 5); do
 		H=$TMP/h; rm -rf "$H"; cp -r "$SEED" "$H"; chmod -R u+w "$H"
 		"$BIN" --root "$H" fix --yes >/dev/null 2>&1
 		FI_OP=$op FI_NTH=$n LD_PRELOAD=$FI "$BIN" --root "$H" rollback --yes >/dev/null 2>&1
