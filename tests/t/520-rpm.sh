@@ -2,6 +2,7 @@
 # 5xx packaging: `make rpm` builds one RPM that EL7's rpm 4.11 and yum take
 # (XCP-ng 8.2/8.3), and installing it lays down every file an admin expects.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pkg-lib.sh"
 cd "$TOP"
 fails() { ! "$@"; }
 
@@ -25,21 +26,13 @@ ok rpm_post_enables_verify_unit grep -q 'systemctl enable dom0cuda-verify.servic
 # Install into a scratch root (scriptlets would run systemctl in a chroot).
 R=$TMP/root
 ok rpm_installs_into_scratch_root rpm --root "$R" --nodeps --noscripts -i "$RPM"
-ok installs_usr_sbin_dom0cuda test -x "$R/usr/sbin/dom0cuda"
-is "$("$R/usr/sbin/dom0cuda" --version)" "dom0cuda $VERSION" installed_binary_runs_and_reports_version
-ok installed_binary_loads_on_glibc_217 packaging/check-glibc.sh "$R/usr/sbin/dom0cuda" 2.17
-ok installs_man_page zgrep -q '^\.TH DOM0CUDA 8' "$R/usr/share/man/man8/dom0cuda.8.gz"
-ok installs_bash_completion grep -q 'complete -F _dom0cuda dom0cuda' \
-	"$R/usr/share/bash-completion/completions/dom0cuda"
-ok installs_verify_unit grep -qx 'ExecStart=/usr/sbin/dom0cuda verify' \
-	"$R/usr/lib/systemd/system/dom0cuda-verify.service"
+installed_files "$R" "$VERSION"
 # The RPM is built from the tarball: its LICENSE and README are the ones shipped.
 SRC=dom0cuda-$(make -s print-PKG_VERSION VERSION="$VERSION")
 ok installs_licence cmp <(tar -xzOf "build/$SRC.tar.gz" "$SRC/LICENSE") \
 	"$(echo "$R"/usr/share/licenses/dom0cuda*/LICENSE)"
 ok installs_readme cmp <(tar -xzOf "build/$SRC.tar.gz" "$SRC/README.md") \
 	"$(echo "$R"/usr/share/doc/dom0cuda*/README.md)"
-is "$(stat -c %a "$R/var/lib/dom0cuda")" 700 owns_private_state_directory
 
 # The unit as installed, next to this machine's targets; its Documentation=
 # must resolve to the installed man page.
