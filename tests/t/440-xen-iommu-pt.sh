@@ -24,7 +24,7 @@ is "$(jq_py "$J" '"XEN_PARAM_INVALID" in ids(j)')" True "check_finds_xen_param_i
 proof=$(jq_py "$J" 'next((p["source"] + "|" + p["text"] for p in finding(j, "XEN_PARAM_INVALID")["proof"] if "invalid value" in p["text"]), "")')
 ok "xen_param_invalid_proof_quotes_xen_console" grep -qF "$line" <<<"$proof"
 is "${proof%%|*}" "xl dmesg" "xen_param_invalid_proof_from_xl_dmesg"
-ok "xen_param_invalid_proof_is_a_real_xen_console_line" grep -qF -- "${proof#*|}" "$(out 1-pv xl-dmesg)"
+ok "xen_param_invalid_proof_is_a_real_xen_console_line" bash -c '[ -n "$1" ] && grep -qF -- "$1" "$2"' _ "${proof#*|}" "$(out 1-pv xl-dmesg)"
 is "$(jq_py "$J" '"XEN_IOMMU_DISABLED" in ids(j)')" False "iommu_pt_does_not_disable_the_iommu"
 F=$(out 1-pv fix-dry)
 is "$(jq_py "$F" '"iommu=pt" in j["xen_args"]["old"].split() and "iommu=pt" not in j["xen_args"]["new"].split() and "dom0=pvh" in j["xen_args"]["new"].split()')" True "fix_plan_drops_iommu_pt_adds_dom0_pvh"
