@@ -196,7 +196,7 @@ int bootcmd_apply(const struct ctx *ctx, const struct bootcmd_opts *o, struct sy
 		return rc;
 	strbuf_reset(out);
 	if ((rc = bootcmd_confirm(ctx, o, st->question))) {
-		run->result = "declined";
+		run->result = rc == EXIT_USAGE ? "refused" : "declined";
 		return rc;
 	}
 	r = boot_commit(&run->bf, &run->ch, st->verb, why);

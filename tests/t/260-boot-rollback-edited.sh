@@ -60,4 +60,22 @@ cp "$H/boot/grub/grub.cfg" "$TMP/fixed.cfg"
 is "$rc" 65 "damaged_journal_exits_65"
 ok "damaged_journal_names_backups" grep -q 'is not a dom0cuda.state/1 journal' "$TMP/err"
 ok "damaged_journal_touches_nothing" cmp "$TMP/fixed.cfg" "$H/boot/grub/grub.cfg"
+# Mode and owner of a replaced file are kept.
+fresh modes
+chmod 0640 "$H/boot/grub/grub.cfg"
+if [ "$(id -u)" = 0 ]; then chown 1234:5678 "$H/boot/grub/grub.cfg"; fi
+before=$(stat -c '%a %u:%g' "$H/boot/grub/grub.cfg")
+"$D0C" --root "$H" fix --yes >/dev/null 2>&1
+is "$(stat -c '%a %u:%g' "$H/boot/grub/grub.cfg")" "$before" "fix_keeps_mode_and_owner_of_grub_cfg"
+"$D0C" --root "$H" rollback --yes >/dev/null 2>&1
+is "$(stat -c '%a %u:%g' "$H/boot/grub/grub.cfg")" "$before" "rollback_keeps_mode_and_owner_of_grub_cfg"
+is "$(stat -c '%a' "$H/var/lib/dom0cuda/backups/20251124T160000Z-boot_grub_grub.cfg")" 600 "backups_are_private"
+
+# --json without a terminal and without --yes: refused, said in JSON.
+fresh jsonrefuse
+"$D0C" --root "$H" --json fix </dev/null >"$TMP/j" 2>/dev/null; rc=$?
+is "$rc" 64 "json_fix_without_yes_exits_64"
+ok "json_fix_without_yes_result_refused" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); assert d["result"] == "refused" and d["diff"]' "$TMP/j"
 done_testing
