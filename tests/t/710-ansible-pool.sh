@@ -202,7 +202,7 @@ ok "check_mode_says_would_fix" grep -q 'dom0cuda c1: would-fix' "$TMP/dry.out"
 # ---- 4. resident VMs: refused before anything changes (allowed: see 5) ---
 host d1 xcpng83-pv-h100; host d2 xcpng83-pv-h100
 echo "5c2b8e1a-0d4f-4b9e-9a61-3e7f2c1d0b9a," >"$TMP/vms/d1"
-inv "$TMP/inv4.yml" d1:ssh d2:local
+inv "$TMP/inv4.yml" d1:local d2:local
 play vms "$TMP/inv4.yml"
 ok "resident_vms_playbook_fails" test "$(cat "$TMP/vms.rc")" -ne 0
 ok "resident_vms_message" grep -q 'd1 still runs 1 VM(s) (5c2b8e1a-0d4f-4b9e-9a61-3e7f2c1d0b9a)' "$TMP/vms.out"
