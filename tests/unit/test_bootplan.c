@@ -7,22 +7,6 @@
 #include "boot/plan.h"
 #include "unit.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_detach(&sb);
-}
-
 /* fix then persist on text; returns the persisted file (caller frees). */
 static char *fix_persist(const char *text, size_t len, struct grubenv *env, struct boot_change *pch)
 {
@@ -54,7 +38,7 @@ int main(void)
 	struct strbuf sb = STRBUF_INIT;
 	struct grubcfg cfg;
 	size_t len;
-	char *deb = slurp("tests/fixtures/grub/debian12-xen-default-nvme.cfg", &len);
+	char *deb = unit_read_file("tests/fixtures/grub/debian12-xen-default-nvme.cfg", &len);
 	char *out = fix_persist(deb, len, NULL, &pch);
 	int d;
 

@@ -10,22 +10,6 @@
 #include "unit.h"
 #include "util/strbuf.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_detach(&sb);
-}
-
 static int parse_str(const char *text, struct grubcfg *cfg, struct strbuf *err)
 {
 	strbuf_reset(err);
@@ -43,7 +27,7 @@ static void test_fixture(const char *name, size_t nentries, const char *deftitle
 	int r, d;
 
 	snprintf(path, sizeof(path), "tests/fixtures/grub/%s", name);
-	buf = slurp(path, &len);
+	buf = unit_read_file(path, &len);
 	snprintf(label, sizeof(label), "fixture_readable_%s", name);
 	UNIT_OK(buf != NULL, label);
 	if (!buf)
@@ -89,7 +73,7 @@ static void test_xcpng_details(void)
 	struct strbuf err = STRBUF_INIT;
 	struct grubcfg cfg;
 	size_t len;
-	char *buf = slurp("tests/fixtures/grub/xcpng83-bios.cfg", &len);
+	char *buf = unit_read_file("tests/fixtures/grub/xcpng83-bios.cfg", &len);
 	int idx[4];
 
 	UNIT_INTEQ(grubcfg_parse("x", buf, len, &cfg, &err), 0, "xcpng_parses");
@@ -118,7 +102,7 @@ static void test_debian_details(void)
 	struct strbuf err = STRBUF_INIT;
 	struct grubcfg cfg;
 	size_t len;
-	char *buf = slurp("tests/fixtures/grub/debian12-xen-default-nvme.cfg", &len);
+	char *buf = unit_read_file("tests/fixtures/grub/debian12-xen-default-nvme.cfg", &len);
 	int d, idx[8];
 
 	UNIT_INTEQ(grubcfg_parse("d", buf, len, &cfg, &err), 0, "debian_parses");

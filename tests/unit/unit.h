@@ -4,6 +4,7 @@
 #define DOM0CUDA_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_n, unit_failed;
@@ -26,6 +27,27 @@ static int unit_n, unit_failed;
 	UNIT_OK(g_ == w_, name); \
 	if (g_ != w_) printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 } while (0)
+
+/* A fixture's bytes (NUL-terminated, caller frees), or NULL. */
+static inline char *unit_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
 
 static inline int unit_done(void)
 {
