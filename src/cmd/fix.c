@@ -43,11 +43,11 @@ static const struct finding *preflight(const struct findings *f, bool force)
 	return NULL;
 }
 
-/* Is the entry we booted from in this file? (DESIGN §5) */
+/* Is the entry we booted from in this file? (DESIGN §5) Returns how many
+ * entries match (idx gets up to 8), or -ENOENT with why. */
 static int booted_entry(const struct evidence *ev, const struct boot_files *bf, bool force,
-			struct strbuf *why)
+			int idx[8], struct strbuf *why)
 {
-	int idx[8];
 	size_t n;
 
 	if (!ev->xen_commandline.found) {
@@ -63,7 +63,7 @@ static int booted_entry(const struct evidence *ev, const struct boot_files *bf, 
 			    bf->cfg_path, ev->xen_commandline.value);
 		return -ENOENT;
 	}
-	return 0;
+	return n > 8 ? 8 : (int)n;
 }
 
 static void emit_json(struct strbuf *out, const char *result, const struct boot_files *bf,
@@ -101,15 +101,26 @@ struct fix_arg {
 static int plan_fix(const struct boot_files *bf, struct boot_change *ch, struct strbuf *why, void *arg)
 {
 	const struct fix_arg *fa = arg;
+	const char *saved = bf->env_exists ? grubenv_get(&bf->env, "saved_entry") : NULL;
+	int idx[8], n = booted_entry(fa->ev, bf, fa->force, idx, why), d, r;
+	bool from_default = n <= 0;
 
-	if (booted_entry(fa->ev, bf, fa->force, why) < 0)
+	if (n < 0)
 		return -ENOENT;
 	if (bf->env_unsafe) {
 		strbuf_addf(why, "%s; dom0cuda does not arm a one-shot it cannot take back. Move /boot to a plain partition, or add dom0=pvh by hand with a fallback entry (dom0cuda(8))",
 			    bf->env_unsafe);
 		return -EOPNOTSUPP;
 	}
-	return boot_plan_fix(&bf->cfg, bf->env_exists ? &bf->env : NULL, ch, why);
+	r = boot_plan_fix(&bf->cfg, bf->env_exists ? &bf->env : NULL, ch, why);
+	d = grubcfg_default_entry(&bf->cfg, saved);
+	for (int i = 0; i < n; i++)
+		from_default |= idx[i] == d;
+	/* The trial copies the default; say so when the host runs another entry. */
+	if (r == 0 && !ch->already && !from_default)
+		strbuf_addf(&ch->plan, "note: this host booted from '%s', not from the default entry; the PVH entry copies the default\n",
+			    bf->cfg.e[idx[0]].title);
+	return r;
 }
 
 int cmd_fix(int argc, char **argv, struct ctx *ctx)

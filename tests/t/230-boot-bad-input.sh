@@ -165,4 +165,9 @@ H=$TMP/bare; cp -r "$D/baremetal-h100" "$H"; chmod -R u+w "$H"
 "$D0C" --root "$H" fix --yes >"$TMP/out" 2>&1; rc=$?
 is "$rc" 0 "fix_on_working_bare_metal_does_nothing"
 ok "fix_on_bare_metal_says_nothing_to_fix" grep -q '^Nothing to fix' "$TMP/out"
+# Booted from the Serial entry: the plan says the trial copies the default.
+fresh serial
+sed -i 's|^xen_commandline .*|xen_commandline        : com1=115200,8n1 console=com1,vga dom0_mem=8192M,max:8192M watchdog ucode=scan dom0_max_vcpus=1-16 crashkernel=256M,below=4G|' "$H/commands/xl-info.txt"
+"$D0C" --root "$H" fix --dry-run >"$TMP/out" 2>&1
+ok "plan_notes_host_booted_from_another_entry" grep -q "note: this host booted from 'XCP-ng (Serial)', not from the default entry" "$TMP/out"
 done_testing
