@@ -55,6 +55,11 @@ for _ in $(seq 50); do
 done
 ok "sshd_on_loopback_accepts_the_key" ssh "${sshopts[@]}" -i "$TMP/ssh/id" -p "$port" root@127.0.0.1 true
 
+# verify runs its CUDA smoke on the test double of libcuda (make test-build),
+# as the role does by default on a real host; without the double, --no-smoke.
+double=$TOP/build/cudadouble/ok
+if [ -e "$double/libcuda.so.1" ]; then smoke=true; else smoke=false; fi
+
 # ---- the pool --------------------------------------------------------------
 # The wrapper logs "HOST VERB ARGS" (HOST = the root's name) and runs the
 # sanitizer build, so a leak or UB in any verb fails the rollout.
@@ -103,11 +108,11 @@ inv() {
     ansible_python_interpreter: /usr/bin/python3
     dom0cuda_install: false
     dom0cuda_bin: $TMP/bin/dom0cuda
-    # The fixtures have no libcuda: verify's smoke is smoke's own tests' job.
-    dom0cuda_verify_smoke: false
+    dom0cuda_verify_smoke: $smoke
     dom0cuda_environment:
       ASAN_OPTIONS: "$ASAN_OPTIONS"
       UBSAN_OPTIONS: "$UBSAN_OPTIONS"
+      LD_LIBRARY_PATH: "$double"
     # Test stand-ins for the reboot and for XAPI (see the role's defaults).
     dom0cuda_reboot_after: $PVH
     dom0cuda_reboot_stub: >-
@@ -157,6 +162,11 @@ for h in a1 a2 a4 a5; do
 	is "$(verbs all $h)" "check fix reboot verify persist " "all_hosts_fixed_${h}_check_fix_reboot_verify_persist"
 	ok "all_hosts_fixed_${h}_says_fixed" grep -q "dom0cuda $h: fixed" "$TMP/all.out"
 done
+if [ "$smoke" = true ]; then
+	ok "all_hosts_fixed_verify_ran_cuda_smoke" grep -q '^a2 verify --json$' "$TMP/all.ev"
+else
+	skip "all_hosts_fixed_verify_ran_cuda_smoke" "no CUDA test double (make test-build)"
+fi
 is "$(hosts_in_order all)" "a1 a2 a3 a4 a5 " "all_hosts_fixed_serially_in_inventory_order"
 is "$(verbs all a3)" "check persist " "already_pvh_host_only_checked_and_probed"
 ok "already_pvh_host_untouched" untouched a3 xcpng83-pvh-iommu-pt
