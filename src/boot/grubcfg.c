@@ -412,7 +412,7 @@ static int parse_entry(struct parser *p, struct cmdwords *c, size_t i0, int pare
 {
 	struct grubcfg *cfg = p->cfg;
 	struct grub_entry *e;
-	struct tok close;
+	struct tok close, after;
 	const char *what = c->w[i0].text;
 	int idx, r;
 
@@ -476,6 +476,17 @@ static int parse_entry(struct parser *p, struct cmdwords *c, size_t i0, int pare
 	r = parse_block(p, idx, depth + 1, &close);
 	if (r < 0)
 		return r;
+	/* GRUB needs a newline or ';' after the closing '}': "}x" and "} echo"
+	 * are syntax errors to it (grub-script-check), so refuse them too
+	 * rather than edit a file GRUB cannot read. */
+	r = next_tok(p, &after);
+	if (r < 0)
+		return r;
+	if (after.k != T_NL && after.k != T_SEMI && after.k != T_EOF) {
+		tok_clear(&after);
+		return perr(p, close.line, "expected a newline or ';' after the '}' that closes the %s", what);
+	}
+	push_back(p, &after);
 	e = &cfg->e[idx];
 	e->end_line = close.line;
 	e->end = line_end_after(p->b, p->len, close.end);
