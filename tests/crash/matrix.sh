@@ -93,14 +93,13 @@ check_state() {
 # recover DIR VERB: the same command again, then (on another copy) rollback.
 recover() {
 	local h=$1 v=$2 args=VERB_ARGS_$2 f r
-	rm -rf "$W/r1"; cp -a "$h" "$W/r1"
+	rm -rf "$W/r1" "$W/r2"; cp -a "$h" "$W/r1"
 	d0c "$W/r1" ${!args} >"$W/r1.out" 2>&1
 	r=$?
 	[ $r = 0 ] || echo "rerun of $v exits $r: $(grep -m1 error "$W/r1.out")"
 	for f in boot/grub/grub.cfg boot/grub/grubenv; do
 		same "$W/r1/$f" "$W/post/$f" || echo "rerun of $v does not reach the clean $f"
 	done
-	temps=$((temps + $(find "$W/r1" -name '*.dom0cuda-tmp' | wc -l)))
 	[ "$v" = rollback ] && return
 	rm -rf "$W/r2"; cp -a "$h" "$W/r2"
 	d0c "$W/r2" rollback --yes >"$W/r2.out" 2>&1
@@ -109,7 +108,6 @@ recover() {
 	for f in $FILES; do
 		same "$W/r2/$f" "$W/orig/$f" || echo "rollback does not restore $f"
 	done
-	temps=$((temps + $(find "$W/r2" -name '*.dom0cuda-tmp' | wc -l)))
 }
 
 total_bad=0
@@ -131,6 +129,8 @@ for v in ${@:-fix persist rollback}; do
 			rc=$?
 			[ $rc != 0 ] && fired=$((fired + 1))
 			probs=$( { check_state "$W/h" "$rc" "$W/err"; recover "$W/h" "$v"; } )
+			# Counted here: recover ran in the command substitution's subshell.
+			temps=$((temps + $(find "$W/r1" "$W/r2" -name '*.dom0cuda-tmp' 2>/dev/null | wc -l)))
 			if [ -z "$probs" ]; then
 				good=$((good + 1))
 			else
