@@ -29,6 +29,7 @@ cfg_unterminated_single_quote~pv~sed -i "0,/menuentry 'XCP-ng'/s//menuentry 'XCP
 cfg_unterminated_double_quote~pv~printf 'menuentry "X {\n' >>$G~fix --yes~65~grub.cfg:36: expected a closing "
 cfg_unterminated_variable~pv~printf 'set x=${foo\n' >>$G~fix --yes~65~grub.cfg:36: expected '\}' to close '\$\{'
 cfg_unterminated_submenu~pv~printf "submenu 'a' {\nmenuentry 'b' {\n" >>$G~fix --yes~65~grub.cfg:[0-9]+: expected '\}'
+cfg_text_after_closing_brace~pv~printf "menuentry 'b' {\n}x\n" >>$G~fix --yes~65~grub.cfg:[0-9]+: expected a newline or ';' after the '\}' that closes the menuentry
 cfg_stray_close_brace~pv~printf '}\n' >>$G~fix --yes~65~grub.cfg:36: unexpected '\}' \(no block is open\)
 cfg_nul_byte~pv~printf 'set a=b\0c\n' >>$G~fix --yes~65~grub.cfg:36: expected text, found a NUL byte
 cfg_10mb_line~pv~run_of 10000000 a >>$G~fix --yes~74~cannot read /boot/grub/grub.cfg: File too large
