@@ -620,3 +620,10 @@ int boot_rollback(const struct safe_root *root, struct strbuf *report, bool *not
 	journal_free(&j);
 	return r;
 }
+
+int boot_trial_mark(const struct safe_root *root, bool pending)
+{
+	if (pending)
+		return safe_write(root, TRIAL_MARKER, "", 0, 0600, SAFE_MKDIR);
+	return safe_unlink(root, TRIAL_MARKER);
+}

@@ -18,6 +18,9 @@
 #define STATE_PATH STATE_DIR "/state.json"
 #define LOCK_PATH STATE_DIR "/lock"
 #define BACKUP_DIR STATE_DIR "/backups"
+/* Exists while a trial boot is armed and not yet judged by verify: the
+ * condition of dom0cuda-verify.service (packaging/README.md). */
+#define TRIAL_MARKER STATE_DIR "/trial-pending"
 
 struct boot_files {
 	struct safe_root root;
@@ -68,5 +71,8 @@ int boot_rollback(const struct safe_root *root, struct strbuf *report, bool *not
 /* Time for journal entries and backup names; SOURCE_DATE_EPOCH when set,
  * so golden tests are reproducible. compact: 20261125T145000Z. */
 void boot_timestamp(char *buf, size_t len, bool compact);
+
+/* Creates (pending) or removes the trial marker. 0 or -errno. */
+int boot_trial_mark(const struct safe_root *root, bool pending);
 
 #endif

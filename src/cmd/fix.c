@@ -170,6 +170,10 @@ int cmd_fix(int argc, char **argv, struct ctx *ctx)
 		rc = EXIT_BLOCKED;
 	} else {
 		rc = bootcmd_apply(ctx, &o, &sr, ev.efi, &step, &run, &out, &why);
+		if (rc == 0 && strcmp(run.result, "applied") == 0 &&
+		    (r = boot_trial_mark(&run.bf.root, true)) < 0)
+			log_errno(r, "cannot create %s: dom0cuda-verify.service will not run after the "
+				  "reboot; run dom0cuda verify by hand", TRIAL_MARKER);
 		if (rc == 0 && strcmp(run.result, "applied") == 0)
 			strbuf_addf(&out, "Done: '%s' added, one-shot armed (backups and journal in %s).\n"
 				    "Next: reboot. If the trial fails, the host comes back on the old default.\n"

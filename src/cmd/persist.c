@@ -52,6 +52,8 @@ int cmd_persist(int argc, char **argv, struct ctx *ctx)
 	} else {
 		rc = bootcmd_apply(ctx, &o, &sr, ev.efi, &step, &run, &out, &why);
 		if (rc == 0 && strcmp(run.result, "applied") == 0)
+			boot_trial_mark(&run.bf.root, false); /* nothing is on trial any more */
+		if (rc == 0 && strcmp(run.result, "applied") == 0)
 			strbuf_addf(&out, "Done: '%s' is the default boot entry. `dom0cuda rollback` undoes it.\n",
 				    run.ch.entry_title);
 	}

@@ -74,6 +74,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 		goto render;
 	}
 	result = "applied";
+	boot_trial_mark(&root, false);
 	strbuf_addstr(&out, kept ? "Done: dom0cuda's changes are undone; the edits others made since are kept (backups in " BACKUP_DIR ").\n"
 			   : "Done: the boot files are as they were before dom0cuda (backups kept in " BACKUP_DIR ").\n");
 	rc = 0;

@@ -16,7 +16,9 @@
 #include "util/exec.h"
 #include "util/log.h"
 
-#define XL_TIMEOUT_MS 10000
+/* `xl info` answers in milliseconds on a real host, but takes over 10 s in an
+ * emulated PVH dom0 (tests/xen); DOM0CUDA_XL_TIMEOUT (seconds) overrides. */
+#define XL_TIMEOUT_MS 30000
 #define XL_MAX_OUTPUT (16u << 20)
 
 static const char *find_sub(const char *line, size_t len, const char *needle)
@@ -58,6 +60,7 @@ static const char *const dmesg_anchors[] = {
 struct dmesg_ctx {
 	struct evidence *ev;
 	const char *source;
+	size_t params_pending; /* Xen console: first complaint after the last "Command line:" */
 };
 
 static void parse_pat(struct evidence *ev, const char *src, const char *line, size_t len, long no)
@@ -209,7 +212,7 @@ static void scan_source(struct sysroot *sr, struct ev_source *s, const char *bun
 void collect_dmesg(struct sysroot *sr, struct evidence *ev)
 {
 	struct ev_source *s = &ev->src[SRC_DMESG];
-	struct dmesg_ctx c = { ev, "dmesg" };
+	struct dmesg_ctx c = { ev, "dmesg", 0 };
 	struct strbuf live = STRBUF_INIT;
 
 	s->name = "dmesg";
@@ -241,13 +244,20 @@ static void on_xen_line(void *data, const char *line, size_t len, long no)
 
 	if (find_sub(line, len, "Command line:")) {
 		char *v = rest_after(line, len, "Command line:");
-		/* A new boot in a multi-boot log: what came before is history. */
-		for (size_t i = 0; i < ev->n_xen_params; i++) {
+		size_t old = c->params_pending;
+		/* Xen complains about its parameters before it prints the command
+		 * line (the complaint is the first line of `xl dmesg`), so the
+		 * complaints since the previous "Command line:" belong to this
+		 * boot; older ones (a multi-boot hypervisor.log) are history. */
+		for (size_t i = 0; i < old; i++) {
 			free(ev->xen_params[i].name);
 			free(ev->xen_params[i].value);
 			ev_item_free(&ev->xen_params[i].proof);
 		}
-		ev->n_xen_params = 0;
+		memmove(ev->xen_params, ev->xen_params + old,
+			(ev->n_xen_params - old) * sizeof(ev->xen_params[0]));
+		ev->n_xen_params -= old;
+		c->params_pending = ev->n_xen_params;
 		ev_item_free(&ev->xen_panic);
 		ev_item_set(&ev->xen_console_cmdline, v, c->source, no, line, len);
 		free(v);
@@ -310,11 +320,19 @@ int run_xl(const char *verb, struct strbuf *out)
 	const char *xl = xl_path();
 	const char *argv[] = { xl, verb, NULL };
 	int status = 0;
+	const char *env = getenv("DOM0CUDA_XL_TIMEOUT");
+	int timeout_ms = XL_TIMEOUT_MS;
 	int r;
 
+	if (env) {
+		char *end;
+		long s = strtol(env, &end, 10);
+		if (*env && !*end && s >= 1 && s <= 600)
+			timeout_ms = (int)s * 1000;
+	}
 	if (!xl)
 		return -ENOENT;
-	r = exec_capture(argv, XL_TIMEOUT_MS, XL_MAX_OUTPUT, out, &status);
+	r = exec_capture(argv, timeout_ms, XL_MAX_OUTPUT, out, &status);
 	if (r < 0)
 		return r;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -325,7 +343,7 @@ int run_xl(const char *verb, struct strbuf *out)
 void collect_xen_console(struct sysroot *sr, struct evidence *ev)
 {
 	struct ev_source *s = &ev->src[SRC_XL_DMESG], *h = &ev->src[SRC_HV_LOG];
-	struct dmesg_ctx c = { ev, "xl dmesg" };
+	struct dmesg_ctx c = { ev, "xl dmesg", 0 };
 	struct strbuf live = STRBUF_INIT;
 
 	s->name = "xl dmesg";
@@ -343,7 +361,7 @@ void collect_xen_console(struct sysroot *sr, struct evidence *ev)
 	strbuf_release(&live);
 	/* The ring wraps on a busy host; XCP-ng keeps the console in a file too. */
 	if (!ev->xen_console_cmdline.found) {
-		struct dmesg_ctx hc = { ev, "/var/log/xen/hypervisor.log" };
+		struct dmesg_ctx hc = { ev, "/var/log/xen/hypervisor.log", 0 };
 		scan_source(sr, h, h->path, NULL, xen_anchors, on_xen_line, &hc);
 	}
 }

@@ -78,7 +78,7 @@ void render_host_json(struct json_writer *jw, const struct evidence *ev, const c
 		json_string(jw, "name", s->name);
 		json_string(jw, "path", s->path);
 		json_bool(jw, "read", s->present);
-		json_string(jw, "error", s->present ? NULL : strerror(-s->err));
+		json_string(jw, "error", s->present || !s->err ? NULL : strerror(-s->err));
 		json_string(jw, "note", s->note);
 		json_object_end(jw);
 	}

@@ -64,7 +64,7 @@ static void render_sources_text(struct strbuf *out, const struct evidence *ev)
 		if (!s->name)
 			continue;
 		strbuf_addf(out, "  %-30s %-36s %s%s%s\n", s->name, s->path ? s->path : "",
-			    s->present ? "read" : strerror(-s->err), s->note ? "; " : "",
+			    s->present ? "read" : s->err ? strerror(-s->err) : "not needed", s->note ? "; " : "",
 			    s->note ? s->note : "");
 	}
 }

@@ -67,6 +67,17 @@ mk; ln -sf loop "$TMP/h/proc/cmdline"; mv "$TMP/h/proc/cmdline" "$TMP/h/proc/loo
 run check --root "$TMP/h"
 is "$(cat "$TMP/rc")" 1 "symlink_loop_is_not_fatal"
 
+# XCP-ng's hypervisor.log holds several boots; Xen complains about its
+# parameters before it prints its command line. Only the last boot counts.
+mk; rm "$TMP/h/commands/xl-dmesg.txt"; mkdir -p "$TMP/h/var/log/xen"
+printf '%s\n' '(XEN) parameter "iommu" has invalid value "old", rc=-22!' '(XEN) Command line: iommu=old' \
+	'(XEN) Panic on CPU 0:' '(XEN) parameter "iommu" has invalid value "pt", rc=-22!' \
+	'(XEN) Command line: iommu=pt' '(XEN) I/O virtualisation enabled' >"$TMP/h/var/log/xen/hypervisor.log"
+run check --json --root "$TMP/h"
+ok "hypervisor_log_last_boot_param_kept" grep -q '/var/log/xen/hypervisor.log' "$TMP/out"
+ok "hypervisor_log_earlier_boot_dropped" sh -c "! grep -q 'value \\\\\"old' '$TMP/out'"
+is "$(grep -c 'invalid value' "$TMP/out")" 1 "hypervisor_log_one_complaint"
+
 # A 2 GiB dmesg (sparse) in bounded memory: the release binary under a
 # 256 MiB address-space limit (ASan needs terabytes of virtual space).
 mk; : >"$TMP/h/commands/dmesg.txt"; truncate -s 2G "$TMP/h/commands/dmesg.txt"
