@@ -38,10 +38,19 @@ is "$(sed -n 's/^ExecStart=//p' "$R2/usr/local/lib/systemd/system/dom0cuda-verif
 	"/usr/local/sbin/dom0cuda verify" unit_exec_start_follows_sbindir
 
 # The contract (packaging/README.md): fix creates the marker when it arms the
-# trial boot. Skipped, loudly, while the verbs do not implement it yet.
+# trial boot; verify removes it once the one-shot is spent, rollback too.
 H=$TMP/host
 cp -r tests/fixtures/xcpng83-pv-h100 "$H" && chmod -R u+w "$H"
 SOURCE_DATE_EPOCH=1764000000 "$D0C" --root "$H" fix --yes >"$TMP/fix.txt" 2>&1
-if [ -e "$H$MARKER" ]; then ok fix_creates_trial_pending_marker true
-else skip fix_creates_trial_pending_marker "fix does not create $MARKER yet"; fi
+ok fix_creates_trial_pending_marker test -e "$H$MARKER"
+"$D0C" --root "$H" verify --no-smoke >/dev/null 2>&1
+ok verify_keeps_marker_while_oneshot_armed test -e "$H$MARKER"
+"$D0C" --root "$H" rollback --yes >/dev/null 2>&1
+ok rollback_removes_marker test ! -e "$H$MARKER"
+SOURCE_DATE_EPOCH=1764000000 "$D0C" --root "$H" fix --yes >/dev/null 2>&1
+# The trial boot: GRUB consumed next_entry and dom0 came up PVH.
+cp -r tests/fixtures/xcpng83-pvh-h100/sys tests/fixtures/xcpng83-pvh-h100/commands "$H"/
+grub-editenv "$H/boot/grub/grubenv" unset next_entry
+"$D0C" --root "$H" verify --no-smoke >/dev/null 2>&1
+ok verify_removes_marker_after_trial test ! -e "$H$MARKER"
 done_testing
