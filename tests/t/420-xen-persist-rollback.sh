@@ -6,6 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/xen/lib.sh"
 xen_setup
+XEN_NAME=b-persist xen_pvh_or_stop "fix, PVH trial + persist, two PVH boots, rollback, PV"
 xen_disk b-persist iommu=no
 ACCEPT="--accept NVIDIA_GPU_ABSENT"   # no GPU in the VM (see 410)
 
