@@ -63,7 +63,7 @@ if [ -e "$double/libcuda.so.1" ]; then smoke=true; else smoke=false; fi
 # ---- the pool --------------------------------------------------------------
 # The wrapper logs "HOST VERB ARGS" (HOST = the root's name) and runs the
 # sanitizer build, so a leak or UB in any verb fails the rollout.
-mkdir -p "$TMP/bin" "$TMP/hosts" "$TMP/vms" "$TMP/remote-reports" "$TMP/fetched"
+mkdir -p "$TMP/bin" "$TMP/hosts" "$TMP/pristine" "$TMP/vms" "$TMP/remote-reports" "$TMP/fetched"
 cat >"$TMP/bin/dom0cuda" <<EOF
 #!/bin/sh
 # builtins only: this machine may be busy, every fork counts.
@@ -78,8 +78,14 @@ exec "$D0C" "\$@"
 EOF
 chmod +x "$TMP/bin/dom0cuda"
 
-# host NAME FIXTURE: a fresh copy of a fixture host as NAME's root.
-host() { rm -rf "$TMP/hosts/$1"; cp -a "$FIX/$2" "$TMP/hosts/$1"; }
+# host NAME FIXTURE: a fresh copy of a fixture host as NAME's root, and a
+# second copy that `untouched` compares with (the fixtures may be regenerated
+# while this runs).
+host() {
+	rm -rf "$TMP/hosts/$1" "$TMP/pristine/$1"
+	cp -a "$FIX/$2" "$TMP/hosts/$1"
+	cp -a "$TMP/hosts/$1" "$TMP/pristine/$1"
+}
 # inv FILE NAME:local|ssh[:AFTER[:KEY=VALUE,...]] ...: a YAML inventory, hosts
 # in rollout order; AFTER "fallback": this host's trial does not come up.
 inv() {
@@ -140,7 +146,8 @@ play() {
 d0c() { "$D0C" --root "$TMP/hosts/$1" "${@:2}"; }
 verdict() { d0c "$1" check --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])'; }
 persisted() { d0c "$1" persist --dry-run --json 2>/dev/null | grep -q '"result": "nothing-to-do"'; }
-untouched() { diff -r --no-dereference "$FIX/$2" "$TMP/hosts/$1"; }
+# untouched NAME [FIXTURE]: NAME's root is still as `host` made it (FIXTURE: for the reader).
+untouched() { diff -r --no-dereference "$TMP/pristine/$1" "$TMP/hosts/$1"; }
 # recap NAME HOST: "ok=N changed=N ... failed=N" from the PLAY RECAP.
 recap() { grep -E "^$2 +:" "$TMP/$1.out" | sed -E 's/^[^:]*: *//; s/ +/ /g'; }
 hosts_in_order() { cut -d' ' -f1 "$TMP/$1.ev" | uniq | tr '\n' ' '; }
