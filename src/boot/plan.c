@@ -341,6 +341,19 @@ int boot_plan_persist(const struct grubcfg *cfg, const struct grubenv *env,
 			    cfg->name, d->line, d->value);
 		return -EOPNOTSUPP;
 	}
+	/* The piece below replaces the line of `set default` between markers,
+	 * which must start a line for rollback to find them again. */
+	if (d) {
+		size_t b = d->line_start;
+
+		while (b > 0 && (cfg->buf[b - 1] == ' ' || cfg->buf[b - 1] == '\t'))
+			b--;
+		if (b > 0 && cfg->buf[b - 1] != '\n') {
+			strbuf_addf(why, "%s:%u: 'set default=%s' shares its line with another command; put it on a line of its own, then run persist again",
+				    cfg->name, d->line, d->value);
+			return -EOPNOTSUPP;
+		}
+	}
 	/* Name the new default the way the file names its default. */
 	if (!d || is_index_path(d->value))
 		value = xstrdup(o->index_path);
