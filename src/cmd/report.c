@@ -274,7 +274,8 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 		r = EXIT_CANTCREAT;
 		goto out;
 	}
-	if (mkdir(partial, 0755) < 0) {
+	/* The bundle holds root-only logs (dmesg_restrict): only its owner reads it. */
+	if (mkdir(partial, 0700) < 0) {
 		log_errno(-errno, "cannot create bundle directory %s", partial);
 		r = EXIT_CANTCREAT;
 		goto out;

@@ -24,6 +24,13 @@ struct d0c_open_how {
 };
 #define D0C_RESOLVE_IN_ROOT 0x10
 
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static const char *skip_slashes(const char *p)
 {
 	while (*p == '/')
@@ -63,6 +70,103 @@ void sysroot_close(struct sysroot *sr)
 	sr->dirfd = -1;
 }
 
+/* RESOLVE_IN_ROOT in user space, for kernels without openat2: walks path one
+ * component at a time from the root, never following a symlink with the
+ * kernel; an absolute link target restarts at the root and ".." stops there,
+ * so a capture's links (sysfs has many) resolve inside it, as in a chroot.
+ * Without this, a hostile bundle's absolute link would make `report` copy a
+ * host file into a new bundle. */
+#define SYSROOT_MAX_LINKS 40
+
+static int open_in_root(int rootfd, const char *path, int flags)
+{
+	struct strbuf todo = STRBUF_INIT;   /* what is left to resolve */
+	int dir = -1, links = 0, r;
+
+	strbuf_addstr(&todo, path);
+	if ((dir = dup(rootfd)) < 0)
+		return -errno;
+	for (;;) {
+		char *p = todo.buf, *name, *rest;
+		char target[4096];
+		ssize_t n;
+		int fd;
+
+		while (*p == '/')
+			p++;
+		if (!*p || strcmp(p, ".") == 0) {
+			/* The path ended on a directory: open it with the caller's flags. */
+			fd = openat(dir, ".", flags);
+			r = fd < 0 ? -errno : fd;
+			break;
+		}
+		name = p;
+		rest = strchr(p, '/');
+		if (rest)
+			*rest++ = '\0';
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+			/* ".." at the root stays at the root. */
+			if (strcmp(name, "..") == 0 && !same_file(dir, rootfd)) {
+				fd = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (fd < 0) {
+					r = -errno;
+					break;
+				}
+				close(dir);
+				dir = fd;
+			}
+			goto next;
+		}
+		n = readlinkat(dir, name, target, sizeof(target) - 1);
+		if (n >= 0) {
+			struct strbuf nt = STRBUF_INIT;
+			if (++links > SYSROOT_MAX_LINKS) {
+				r = -ELOOP;
+				break;
+			}
+			target[n] = '\0';
+			if (target[0] == '/') {
+				close(dir);
+				if ((dir = dup(rootfd)) < 0) {
+					r = -errno;
+					break;
+				}
+			}
+			strbuf_addstr(&nt, target);
+			if (rest && *rest) {
+				strbuf_addch(&nt, '/');
+				strbuf_addstr(&nt, rest);
+			}
+			strbuf_release(&todo);
+			todo = nt;
+			continue;
+		}
+		if (!rest || !*rest) {
+			/* The last component, not a link: open it as asked. */
+			fd = openat(dir, name, flags | O_NOFOLLOW);
+			r = fd < 0 ? -errno : fd;
+			break;
+		}
+		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			r = -errno;
+			break;
+		}
+		close(dir);
+		dir = fd;
+next:
+		{
+			char *left = xstrdup(rest ? rest : "");
+			strbuf_reset(&todo);
+			strbuf_addstr(&todo, left);
+			free(left);
+		}
+	}
+	close(dir);
+	strbuf_release(&todo);
+	return r;
+}
+
 int sysroot_openat(const struct sysroot *sr, const char *path, int flags)
 {
 	static int have_openat2 = 1;
@@ -79,13 +183,10 @@ int sysroot_openat(const struct sysroot *sr, const char *path, int flags)
 			return fd;
 		if (errno != ENOSYS && errno != EPERM)
 			return -errno;
-		/* ENOSYS: old kernel; EPERM: seccomp. Fall back to plain openat:
-		 * symlinks inside a capture could then point outside the root,
-		 * which only matters for writes, and those use boot/ safeguards. */
+		/* ENOSYS: old kernel (XCP-ng's 4.19); EPERM: seccomp. */
 		have_openat2 = 0;
 	}
-	fd = openat(sr->dirfd, rel, flags);
-	return fd < 0 ? -errno : fd;
+	return open_in_root(sr->dirfd, rel, flags);
 }
 
 void sysroot_record(struct sysroot *sr, const char *path, enum sysroot_rec_kind kind,
