@@ -19,7 +19,7 @@ accel=tcg
 # shellcheck disable=SC2086
 set -o pipefail
 timeout --kill-after=10 "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
-	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m 2048 -nic none \
+	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m 4096 -nic none \
 	-nographic -monitor none -serial stdio $reboot \
 	-drive file="$disk",format=raw,if=ide \
 	</dev/null 2>&1 | tee "$log" | python3 -uc '
