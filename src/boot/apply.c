@@ -509,7 +509,11 @@ static int undo_edited(const struct journal *j, const struct jfile *f, const str
 
 			if (strcmp(e->file, f->path) != 0)
 				continue;
-			if ((v && e->new_ && strcmp(v, e->new_) == 0) || (!v && !e->new_)) {
+			/* Real GRUB's save_env of a consumed one-shot leaves the
+			 * variable set to "" (seen on Xen under QEMU), not unset. */
+			bool consumed = v && v[0] == '\0' && e->new_ && !e->old;
+
+			if ((v && e->new_ && strcmp(v, e->new_) == 0) || (!v && !e->new_) || consumed) {
 				if (e->old)
 					grubenv_set(&env, e->name, e->old);
 				else
