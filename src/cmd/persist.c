@@ -73,7 +73,6 @@ int cmd_persist(int argc, char **argv, struct ctx *ctx)
 		}
 		json_string(&jw, "error", why.len ? why.buf : NULL);
 		json_object_end(&jw);
-		strbuf_addch(&out, '\n');
 	}
 	r = cmd_emit(ctx, &out);
 	if (r && !rc)

@@ -100,7 +100,6 @@ render:
 		json_array_end(&jw);
 		json_string(&jw, "error", why.len ? why.buf : NULL);
 		json_object_end(&jw);
-		strbuf_addch(&out, '\n');
 	}
 	r = cmd_emit(ctx, &out);
 	if (r && !rc)

@@ -178,7 +178,6 @@ int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		json_string(&jw, "next", all ? "dom0cuda persist" : rc == EXIT_BLOCKED ? "dom0cuda rollback" :
 			    pending == 1 ? "reboot" : "dom0cuda check");
 		json_object_end(&jw);
-		strbuf_addch(&out, '\n');
 	} else {
 		for (size_t i = 0; i < l.n; i++)
 			strbuf_addf(&out, "  %-7s %-18s %s\n",
