@@ -6,7 +6,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 D0C=${D0C:-$TOP/build/san/dom0cuda}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/d0c-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+[ -n "${D0C_KEEP_TMP:-}" ] || trap 'rm -rf "$TMP"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export NO_COLOR=1
