@@ -49,8 +49,6 @@ assert "dom0=pvh" in xen and "iommu=no" not in xen, xen' "$XEN_DIR/grub.cfg.fixe
 ok "fix_keeps_every_original_entry_byte_for_byte" entries_kept "$XEN_DIR/grub.cfg.orig" "$XEN_DIR/grub.cfg.fixed"
 ok "fix_armed_one_shot_in_grubenv" grep -q '^next_entry=1$' <(disk_cat /boot/grub/grubenv)
 
-xen_pvh_or_stop "boot 2 (the PVH trial, verify) and boot 3 (back to PV)"
-
 # --- boot 2: GRUB runs the PVH entry once --------------------------------------
 xen_boot 2-pvh <<'SH' || xen_abort
 run verify dom0cuda verify --json --no-smoke

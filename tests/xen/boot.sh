@@ -6,11 +6,14 @@
 #   By default a reboot ends QEMU (-no-reboot): one power-on, one boot.
 #   --allow-reboot lets a Xen panic reboot into GRUB again (fallback tests);
 #   the run still ends when dom0 powers off.
-# BOOT_TIMEOUT (seconds, default 600) bounds the run; exit 124 when it fires.
+# BOOT_TIMEOUT (seconds, default 240) bounds the run; exit 124 when it fires.
 # LOG.times gets each console line with the seconds since QEMU started.
-# Two CPUs for Xen (with one, a PVH dom0 soft-locks in stop_machine under
-# TCG; grub-cfg.sh gives dom0 one vCPU: with two it soft-locks in IPIs), no
-# NIC, RDRAND so dom0's RNG is ready at once (xenstored waited ~20 s for it).
+# 4 GiB: with 2 GiB a PVH dom0 ran about 5x slower from its first
+# instruction (26 s instead of 5 s to Linux's first line after Xen's hand-off,
+# 6-9 minute boots, soft lockups) when GRUB loaded it, though not when QEMU's
+# -kernel did; with 4 GiB every boot, PV or PVH, takes 15-30 s. Two CPUs (at 2 GiB, with
+# one, a PVH dom0 soft-locked in stop_machine), no NIC, RDRAND so dom0's RNG is
+# ready at once (xenstored waited ~20 s for it).
 set -u
 reboot=-no-reboot
 [ "${1:-}" = --allow-reboot ] && { reboot=; shift; }
@@ -18,7 +21,7 @@ disk=$1; log=$2
 accel=tcg
 # shellcheck disable=SC2086
 set -o pipefail
-timeout --kill-after=10 "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
+timeout --kill-after=10 "${BOOT_TIMEOUT:-240}" qemu-system-x86_64 \
 	-machine q35,accel=$accel -device amd-iommu -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m 4096 -nic none \
 	-nographic -monitor none -serial stdio $reboot \
 	-drive file="$disk",format=raw,if=ide \

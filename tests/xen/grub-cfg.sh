@@ -10,18 +10,14 @@
 # Differences from a real host, all for the test: timeout 1 instead of 5,
 # console=com1 and a larger Xen console ring on the default entry (XCP-ng
 # keeps the whole Xen log in hypervisor.log; here `xl dmesg` must reach back
-# to the command-line complaints Xen prints before its serial is up), dom0 sized for a 2 GiB VM and given one
-# vCPU (a 2-vCPU PVH dom0 soft-locked in IPIs under TCG), clocksource=xen on
-# dom0's line, no watchdog
-# (the NMI watchdog misfires under emulation) and no crashkernel.
+# to the command-line complaints Xen prints before its serial is up), dom0
+# sized for the 4 GiB VM, no watchdog (the NMI watchdog misfires under
+# emulation) and no crashkernel. dom0_max_vcpus=1-16 is XCP-ng's own.
 set -eu
 kver=$1; shift
 label=root-d0ctest
-xen="dom0_mem=1024M,max:1024M ucode=scan dom0_max_vcpus=1"
+xen="dom0_mem=1024M,max:1024M ucode=scan dom0_max_vcpus=1-16"
 kern="/boot/vmlinuz-$kver root=LABEL=$label ro nolvm hpet=disable console=hvc0"
-# The default entry only (fix copies it into the PVH entry): a 1-vCPU dom0
-# under TCG picks the TSC as clocksource and a PVH one then stalls.
-clock="clocksource=xen"
 init="/boot/initrd.img-$kver"
 cat <<CFG
 serial --unit=0 --speed=115200
@@ -32,7 +28,7 @@ set timeout=1
 menuentry 'XCP-ng' {
 	search --label --set root $label
 	multiboot2 /boot/xen.gz $xen com1=115200,8n1 console=com1,vga conring_size=128k${*:+ $*}
-	module2 $kern $clock
+	module2 $kern
 	module2 $init
 }
 menuentry 'XCP-ng (Serial)' {
