@@ -8,8 +8,9 @@
 #     here with nvcc (cudaMemcpyAsync, events, same sizes, best of 5);
 #     target >= 0.99x;
 #  c. `python3 -c 'import torch; torch.zeros(1).cuda()'` if torch imports;
-#  d. (issue 10) `smoke --quick --all` against `--device 0`, and per-GPU
-#     bandwidth of --all against each GPU alone.
+#  d. (issue 10) `smoke --quick --all` against `--device 0` and against the
+#     driver floor for N GPUs (N floor processes at once, one GPU each), and
+#     per-GPU bandwidth of --all against each GPU alone.
 # Peak RSS comes from wait4. Prints a summary; writes $OUT_DIR/*.
 # usage: bench/smoke.sh [RUNS] [OUT_DIR]   (needs build/dom0cuda, nvcc, cc, python3)
 set -eu
@@ -47,12 +48,26 @@ def run(argv, capture=True, env=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     return ms, ru.ru_maxrss, p.returncode, data.decode(errors="replace")
 
+def run_together(argvs):
+    """Wall ms until every process exits, max peak RSS, worst exit status:
+    one process per GPU (CUDA_VISIBLE_DEVICES=i), all started at once."""
+    t0 = time.perf_counter()
+    ps = [subprocess.Popen(a, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(os.environ, CUDA_VISIBLE_DEVICES=str(i)))
+          for i, a in enumerate(argvs)]
+    rss, rc = 0, 0
+    for p in ps:
+        _, status, ru = os.wait4(p.pid, 0)
+        rss, rc = max(rss, ru.ru_maxrss), rc or os.waitstatus_to_exitcode(status)
+    return (time.perf_counter() - t0) * 1e3, rss, rc, ""
+
 def bench(label, cmds, n, env=None):
-    """Runs the commands interleaved n times after one warm-up round."""
+    """Runs the commands interleaved n times after one warm-up round. A value
+    that is a tuple of argvs runs them at once (run_together)."""
     res = {k: [] for k in cmds}
     for i in range(n + 1):
         for k, argv in cmds.items():
-            ms, rss, rc, _ = run(argv, env=env)
+            ms, rss, rc, _ = run_together(argv) if isinstance(argv, tuple) else run(argv, env=env)
             if rc != 0:
                 print(f"{label}: {k} exited {rc}", file=sys.stderr)
             if i:
@@ -64,7 +79,11 @@ def bench(label, cmds, n, env=None):
 
 report = {}
 floor = "/tmp/d0c-bench/floor"
+ngpus = int(subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True).stdout.count("GPU "))
 a = bench("verdict", {"floor": [floor],
+                      # the driver's own cost of N GPUs: N floor processes
+                      # at once, one GPU each
+                      "floor_all": tuple([floor] for _ in range(max(ngpus, 1))),
                       "smoke_quick": [bin_, "smoke", "--quick", "--device", "0"],
                       "smoke_quick_all": [bin_, "smoke", "--quick", "--all"]}, runs)
 report["verdict"] = a
@@ -74,6 +93,9 @@ print(f"(a) floor median {a['floor']['median_ms']:.1f} ms, smoke --quick --devic
 print(f"    smoke --quick --all median {a['smoke_quick_all']['median_ms']:.1f} ms -> "
       f"{a['smoke_quick_all']['median_ms'] / a['smoke_quick']['median_ms']:.3f}x --device 0 "
       f"(issue 10 target <= 1.3)")
+print(f"    floor x{ngpus} at once (one process per GPU) median {a['floor_all']['median_ms']:.1f} ms "
+      f"= {a['floor_all']['median_ms'] / a['floor']['median_ms']:.3f}x one floor; smoke --all -> "
+      f"{a['smoke_quick_all']['median_ms'] / a['floor_all']['median_ms']:.3f}x that")
 print(f"    peak RSS: floor {a['floor']['peak_rss_kib']} KiB, smoke --quick "
       f"{a['smoke_quick']['peak_rss_kib']} KiB")
 report["verdict_ratio"] = ratio
