@@ -344,11 +344,17 @@ int boot_plan_persist(const struct grubcfg *cfg, const struct grubenv *env,
 	/* The piece below replaces the line of `set default` between markers,
 	 * which must start a line for rollback to find them again. */
 	if (d) {
-		size_t b = d->line_start;
+		size_t b = d->line_start, a = d->line_end;
 
 		while (b > 0 && (cfg->buf[b - 1] == ' ' || cfg->buf[b - 1] == '\t'))
 			b--;
-		if (b > 0 && cfg->buf[b - 1] != '\n') {
+		/* Nor may a command follow it on that line (`set default=2; x`,
+		 * found by fuzzing): it would be cut off onto a line of its own. */
+		if (a > 0 && cfg->buf[a - 1] != '\n')
+			while (a < cfg->len && (cfg->buf[a] == ' ' || cfg->buf[a] == '\t'))
+				a++;
+		if ((b > 0 && cfg->buf[b - 1] != '\n') ||
+		    (a < cfg->len && cfg->buf[a] != '\n' && cfg->buf[a - 1] != '\n')) {
 			strbuf_addf(why, "%s:%u: 'set default=%s' shares its line with another command; put it on a line of its own, then run persist again",
 				    cfg->name, d->line, d->value);
 			return -EOPNOTSUPP;

@@ -61,6 +61,7 @@ env_is_a_directory~pv~mkdir $E~fix --yes~74~cannot read /boot/grub/grubenv: Inva
 persist_without_fix~pv~~persist --yes --force~65~has no PVH entry from `dom0cuda fix`
 persist_bad_grubenv~fixed~run_of 1024 x >$E~persist --yes --force~65~missing "# GRUB Environment Block" signature
 persist_set_default_after_semicolon~fixed~sed -i 's/^set default=0/;set default=0/' $G~persist --yes --force~65~grub.cfg:4: 'set default=0' shares its line with another command
+persist_command_after_set_default~fixed~sed -i 's/^set default=0$/set default=0; echo x/' $G~persist --yes --force~65~grub.cfg:4: 'set default=0' shares its line with another command
 persist_cfg_nul_byte~fixed~printf '\0\n' >>$G~persist --yes --force~65~found a NUL byte
 journal_not_json~fixed~echo '{' >$J~rollback --yes~65~state.json is not a dom0cuda.state/1 journal
 journal_truncated~fixed~truncate -s 100 $J~rollback --yes~65~is not a dom0cuda.state/1 journal \(byte 100\)
