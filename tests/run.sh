@@ -10,17 +10,18 @@ mkdir -p build/test-logs
 run_one() {
 	local name=$1; shift
 	local log="build/test-logs/$(basename "$name").log"
+	local t0=$SECONDS
 	"$@" >"$log" 2>&1
-	local rc=$?
+	local rc=$? secs=$((SECONDS - t0))
 	local p f
 	p=$(grep -ac '^ok ' "$log"); f=$(grep -ac '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $name exited $rc" >>"$log"; fi
 	pass=$((pass + p)); fail=$((fail + f))
 	if [ "$f" -gt 0 ]; then
-		failed_files+=("$name"); printf '%-48s FAIL (%d passed, %d failed)\n' "$name" "$p" "$f"
+		failed_files+=("$name"); printf '%-48s FAIL (%d passed, %d failed) %ds\n' "$name" "$p" "$f" "$secs"
 		grep -a -A8 '^not ok' "$log" | head -60 | sed 's/^/    /'
 	else
-		printf '%-48s ok (%d)\n' "$name" "$p"
+		printf '%-48s ok (%d) %ds\n' "$name" "$p" "$secs"
 	fi
 }
 for t in build/unit/test_*; do
