@@ -125,13 +125,20 @@ static void arm_oneshot(const struct grubcfg *cfg, const struct grubenv *env, co
 		name = "next_entry";
 		value = id ? id : idx;
 	}
-	if (env && grubenv_get(env, name) && strcmp(grubenv_get(env, name), value) == 0)
+	const char *armed = env ? grubenv_get(env, name) : NULL;
+
+	if (armed && strcmp(armed, value) == 0)
 		return;
 	env_change(ch, env, name, value);
 	strbuf_addf(&ch->plan, "arm a one-shot boot of it: grubenv %s=%s (%s)\n", name, value,
 		    ch->oneshot == ONESHOT_OVERRIDE ? "XenServer's override_entry, honoured by this grub.cfg" :
 		    ch->oneshot == ONESHOT_NEXT_ENTRY ? "GRUB's next_entry, honoured by this grub.cfg" :
 		    "GRUB's stock next_entry block, added to grub.cfg because it honours no one-shot");
+	/* Someone else's pending one-shot (grub-reboot, a pool tool) is
+	 * replaced, not merged: say so; rollback puts it back. */
+	if (armed && *armed)
+		strbuf_addf(&ch->plan, "  this replaces the one-shot already armed (grubenv %s=%s): that boot will not happen (`dom0cuda rollback` before the reboot re-arms it)\n",
+			    name, armed);
 }
 
 static char *edit_xen_args(const char *args)
@@ -225,6 +232,16 @@ static int default_xen_entry(const struct grubcfg *cfg, const struct grubenv *en
 	return d;
 }
 
+/* The 1-based line of byte offset off. */
+static unsigned line_at(const struct grubcfg *cfg, size_t off)
+{
+	unsigned n = 1;
+
+	for (size_t i = 0; i < off && i < cfg->len; i++)
+		n += cfg->buf[i] == '\n';
+	return n;
+}
+
 int boot_plan_fix(const struct grubcfg *cfg, const struct grubenv *env,
 		  struct boot_change *ch, struct strbuf *why)
 {
@@ -248,6 +265,20 @@ int boot_plan_fix(const struct grubcfg *cfg, const struct grubenv *env,
 	if (d < 0)
 		return d;
 	e = &cfg->e[d];
+	/* The new entry goes on the lines after the default's '}': another
+	 * command on that line (`};menuentry ...`, found by fuzzing) would
+	 * then start a line with ';', which GRUB cannot parse. */
+	if (e->end > 0 && cfg->buf[e->end - 1] != '\n') {
+		size_t a = e->end;
+
+		while (a < cfg->len && (cfg->buf[a] == ' ' || cfg->buf[a] == '\t'))
+			a++;
+		if (a < cfg->len && cfg->buf[a] != '\n' && cfg->buf[a] != '#') {
+			strbuf_addf(why, "%s:%u: the default entry '%s' ends with '}' and another command on the same line; put the '}' on a line of its own, then run fix again",
+				    cfg->name, line_at(cfg, e->end), e->title);
+			return -EOPNOTSUPP;
+		}
+	}
 	ch->entry_title = xasprintf("%s" PVH_TITLE_SUFFIX, e->title);
 	ch->xen_args_old = xstrdup(e->xen_args);
 	ch->xen_args_new = edit_xen_args(e->xen_args);

@@ -14,6 +14,7 @@ if command -v grub-editenv >/dev/null; then
 	grub-editenv "$H/$E" set saved_entry=0 'odd=a\b' next_entry=3
 	"$D0C" --root "$H" fix --dry-run >"$TMP/out" 2>&1
 	ok "reads_grub_editenv_block" grep -q '^/boot/grub/grubenv: next_entry: 3 -> 1$' "$TMP/out"
+	ok "fix_says_it_replaces_an_armed_oneshot" grep -q 'replaces the one-shot already armed (grubenv next_entry=3): that boot will not happen' "$TMP/out"
 	"$D0C" --root "$H" fix --yes >/dev/null 2>&1
 	is "$(grub-editenv "$H/$E" list | sort | tr '\n' ' ')" 'next_entry=1 odd=a\b saved_entry=0 ' \
 		"keeps_other_variables_and_escapes_for_grub_editenv"

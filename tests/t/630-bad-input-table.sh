@@ -58,6 +58,7 @@ env_nul_byte~pv~env_block '# GRUB Environment Block\nnext_entry=\0\n' >$E~fix --
 env_line_without_name~pv~env_block '# GRUB Environment Block\n=novalue\n' >$E~fix --yes~65~grubenv:line 2: expected name=value
 env_symlink_out_of_root~pv~ln -s /etc/passwd $E~fix --yes~74~grubenv: it is a symlink; refusing
 env_is_a_directory~pv~mkdir $E~fix --yes~74~cannot read /boot/grub/grubenv: Invalid argument
+fix_command_after_closing_brace~pv~sed -i -z 's/}\nmenuentry/};menuentry/' $G~fix --yes~65~grub.cfg:[0-9]*: the default entry 'XCP-ng' ends with '}' and another command on the same line
 persist_without_fix~pv~~persist --yes --force~65~has no PVH entry from `dom0cuda fix`
 persist_bad_grubenv~fixed~run_of 1024 x >$E~persist --yes --force~65~missing "# GRUB Environment Block" signature
 persist_set_default_after_semicolon~fixed~sed -i 's/^set default=0/;set default=0/' $G~persist --yes --force~65~grub.cfg:4: 'set default=0' shares its line with another command
