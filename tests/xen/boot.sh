@@ -9,11 +9,11 @@
 # BOOT_TIMEOUT (seconds, default 240) bounds the run; exit 124 when it fires.
 # LOG.times gets each console line with the seconds since QEMU started.
 # 4 GiB: with 2 GiB a PVH dom0 ran about 5x slower from its first
-# instruction (26 s instead of 5 s to Linux's first line after Xen's hand-off,
-# 6-9 minute boots, soft lockups) when GRUB loaded it, though not when QEMU's
-# -kernel did; with 4 GiB every boot, PV or PVH, takes 15-30 s. Two CPUs (at 2 GiB, with
-# one, a PVH dom0 soft-locked in stop_machine), no NIC, RDRAND so dom0's RNG is
-# ready at once (xenstored waited ~20 s for it).
+# instruction (26 s instead of 5 s to Linux's first line after Xen's
+# hand-off, 6-9 minute boots, soft lockups) when GRUB loaded it, though not
+# when QEMU's -kernel did; with 4 GiB every boot, PV or PVH, takes 15-30 s.
+# Two CPUs (at 2 GiB, with one, a PVH dom0 soft-locked in stop_machine), no
+# NIC, RDRAND so dom0's RNG is ready at once (xenstored waited ~20 s for it).
 set -u
 reboot=-no-reboot
 [ "${1:-}" = --allow-reboot ] && { reboot=; shift; }
