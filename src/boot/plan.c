@@ -232,14 +232,15 @@ static int default_xen_entry(const struct grubcfg *cfg, const struct grubenv *en
 	return d;
 }
 
-/* The 1-based line of byte offset off. */
-static unsigned line_at(const struct grubcfg *cfg, size_t off)
+/* Where another command follows offset off on the same line (blanks
+ * skipped), or NULL when the line or the file ends there. */
+static const char *command_after(const struct grubcfg *cfg, size_t off)
 {
-	unsigned n = 1;
-
-	for (size_t i = 0; i < off && i < cfg->len; i++)
-		n += cfg->buf[i] == '\n';
-	return n;
+	if (off > 0 && cfg->buf[off - 1] == '\n')
+		return NULL;
+	while (off < cfg->len && (cfg->buf[off] == ' ' || cfg->buf[off] == '\t'))
+		off++;
+	return off < cfg->len && cfg->buf[off] != '\n' ? cfg->buf + off : NULL;
 }
 
 int boot_plan_fix(const struct grubcfg *cfg, const struct grubenv *env,
@@ -268,14 +269,12 @@ int boot_plan_fix(const struct grubcfg *cfg, const struct grubenv *env,
 	/* The new entry goes on the lines after the default's '}': another
 	 * command on that line (`};menuentry ...`, found by fuzzing) would
 	 * then start a line with ';', which GRUB cannot parse. */
-	if (e->end > 0 && cfg->buf[e->end - 1] != '\n') {
-		size_t a = e->end;
+	{
+		const char *next = command_after(cfg, e->end);
 
-		while (a < cfg->len && (cfg->buf[a] == ' ' || cfg->buf[a] == '\t'))
-			a++;
-		if (a < cfg->len && cfg->buf[a] != '\n' && cfg->buf[a] != '#') {
+		if (next && *next != '#') {
 			strbuf_addf(why, "%s:%u: the default entry '%s' ends with '}' and another command on the same line; put the '}' on a line of its own, then run fix again",
-				    cfg->name, line_at(cfg, e->end), e->title);
+				    cfg->name, e->end_line, e->title);
 			return -EOPNOTSUPP;
 		}
 	}
@@ -375,17 +374,13 @@ int boot_plan_persist(const struct grubcfg *cfg, const struct grubenv *env,
 	/* The piece below replaces the line of `set default` between markers,
 	 * which must start a line for rollback to find them again. */
 	if (d) {
-		size_t b = d->line_start, a = d->line_end;
+		size_t b = d->line_start;
 
 		while (b > 0 && (cfg->buf[b - 1] == ' ' || cfg->buf[b - 1] == '\t'))
 			b--;
 		/* Nor may a command follow it on that line (`set default=2; x`,
 		 * found by fuzzing): it would be cut off onto a line of its own. */
-		if (a > 0 && cfg->buf[a - 1] != '\n')
-			while (a < cfg->len && (cfg->buf[a] == ' ' || cfg->buf[a] == '\t'))
-				a++;
-		if ((b > 0 && cfg->buf[b - 1] != '\n') ||
-		    (a < cfg->len && cfg->buf[a] != '\n' && cfg->buf[a - 1] != '\n')) {
+		if ((b > 0 && cfg->buf[b - 1] != '\n') || command_after(cfg, d->line_end)) {
 			strbuf_addf(why, "%s:%u: 'set default=%s' shares its line with another command; put it on a line of its own, then run persist again",
 				    cfg->name, d->line, d->value);
 			return -EOPNOTSUPP;
