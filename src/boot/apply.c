@@ -172,7 +172,6 @@ static int load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strb
 	return 0;
 }
 
-
 int boot_files_load(struct sysroot *sr, bool efi, struct boot_files *bf, struct strbuf *why,
 		    enum boot_err *kind)
 {
